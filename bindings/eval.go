@@ -1,0 +1,276 @@
+package bindings
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// LuaError is an error raised by Lua code and not caught: its message as
+// tostring renders it, and the Lua traceback at the point it was raised.
+type LuaError struct {
+	Message   string
+	Traceback string
+	// Value is the raised Lua value; read it only on the VM thread.
+	Value lua.LValue
+}
+
+func (e *LuaError) Error() string { return e.Message }
+
+// SyntaxError is a chunk that does not compile.
+type SyntaxError struct {
+	Message string
+	// Incomplete is true when the chunk ended too early: more input could
+	// complete it (an unclosed block, call, table or long string).
+	Incomplete bool
+}
+
+func (e *SyntaxError) Error() string { return e.Message }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// compile loads code as a chunk named name and remembers its source.
+func (r *Runtime) compile(code, name string) (*lua.LFunction, error) {
+	fn, err := r.L.Load(strings.NewReader(code), name)
+	if err != nil {
+		return nil, syntaxError(err, code)
+	}
+	r.sources[name] = code
+	return fn, nil
+}
+
+// call runs fn with args under the traceback handler and returns its
+// results.
+func (r *Runtime) call(fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	L := r.L
+	base := L.GetTop()
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	r.trace = ""
+	if err := L.PCall(len(args), lua.MultRet, L.NewFunction(r.traceback)); err != nil {
+		L.SetTop(base)
+		return nil, r.luaError(err)
+	}
+	n := L.GetTop() - base
+	out := make([]lua.LValue, n)
+	for i := range out {
+		out[i] = L.Get(base + 1 + i)
+	}
+	L.SetTop(base)
+	return out, nil
+}
+
+// traceback is the message handler: it records where the error was raised
+// and passes the value on unchanged.
+func (r *Runtime) traceback(L *lua.LState) int {
+	v := L.Get(1)
+	if r.trace == "" {
+		tb, _ := L.GetField(L.GetGlobal("debug"), "traceback").(*lua.LFunction)
+		if tb != nil {
+			L.Push(tb)
+			L.Push(lua.LString(""))
+			L.Push(lua.LNumber(2))
+			if L.PCall(2, 1, nil) == nil {
+				r.trace = strings.TrimSpace(L.Get(-1).String())
+				L.Pop(1)
+			}
+		}
+	}
+	L.Push(v)
+	return 1
+}
+
+func (r *Runtime) luaError(err error) error {
+	var api *lua.ApiError
+	if !errors.As(err, &api) {
+		return err
+	}
+	msg := api.Error()
+	if api.Object != nil {
+		msg = r.L.ToStringMeta(api.Object).String()
+	}
+	return &LuaError{Message: msg, Traceback: r.trace, Value: api.Object}
+}
+
+// DoString runs code as a chunk named name (as error messages show it).
+func (r *Runtime) DoString(ctx context.Context, code, name string) error {
+	_, err := r.Eval(ctx, code, name)
+	return err
+}
+
+// Eval runs code as a chunk named name and returns its results. The values
+// belong to the VM: read them inside Do, or convert them before other calls.
+func (r *Runtime) Eval(ctx context.Context, code, name string, args ...lua.LValue) ([]lua.LValue, error) {
+	var out []lua.LValue
+	err := r.Do(ctx, func(L *lua.LState) error {
+		fn, err := r.compile(code, name)
+		if err != nil {
+			return err
+		}
+		out, err = r.call(fn, args...)
+		return err
+	})
+	return out, err
+}
+
+// EvalInteractive runs a line typed at a prompt: as an expression when
+// "return " + code compiles, else as a statement. show, when not nil, gets
+// the values on the VM thread (to render them) before the call returns.
+func (r *Runtime) EvalInteractive(ctx context.Context, code string, show func(L *lua.LState, vals []lua.LValue)) error {
+	return r.Do(ctx, func(L *lua.LState) error {
+		fn, err := r.compile("return "+code, "stdin")
+		if err != nil {
+			if fn, err = r.compile(code, "stdin"); err != nil {
+				return err
+			}
+		}
+		r.sources["stdin"] = code
+		vals, err := r.call(fn)
+		if err == nil && show != nil {
+			show(L, vals)
+		}
+		return err
+	})
+}
+
+// Check compiles code the way EvalInteractive would, without running it:
+// nil when it compiles, else a *SyntaxError that tells whether more input
+// could complete it.
+func (r *Runtime) Check(code string) error {
+	return r.Do(context.Background(), func(L *lua.LState) error {
+		_, errExpr := L.Load(strings.NewReader("return "+code), "stdin")
+		if errExpr == nil {
+			return nil
+		}
+		_, errStmt := L.Load(strings.NewReader(code), "stdin")
+		if errStmt == nil {
+			return nil
+		}
+		se := syntaxError(errStmt, code).(*SyntaxError)
+		if ee := syntaxError(errExpr, code).(*SyntaxError); ee.Incomplete {
+			se.Incomplete = true
+		}
+		return se
+	})
+}
+
+// Moved lists the namespaces the VM thread is in now that differ from the
+// ones it started in, as "net:4026532283"; empty when it has not moved.
+func (r *Runtime) Moved() []string {
+	var out []string
+	r.Do(context.Background(), func(L *lua.LState) error {
+		now := threadNamespaces()
+		for _, t := range []string{"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"} {
+			if now[t] != r.start[t] {
+				out = append(out, strings.NewReplacer("[", "", "]", "").Replace(now[t]))
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// Script is a Lua program to run with DoScript.
+type Script struct {
+	// Name is the chunk name, and arg[0]: a path, or "stdin".
+	Name string
+	// Code is the program; a first line starting with "#" is skipped
+	// (kept as an empty line so line numbers hold), for #! scripts.
+	Code []byte
+	// Args are arg[1..n] and the main chunk's "...".
+	Args []string
+	// Interpreter is arg[-1], the program name; empty for none.
+	Interpreter string
+}
+
+// DoFile runs the Lua file at path with args, as `nsh path args…` does.
+func (r *Runtime) DoFile(ctx context.Context, path string, args ...string) error {
+	code, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	return r.DoScript(ctx, Script{Name: path, Code: code, Args: args})
+}
+
+// DoScript sets the global arg table and runs the script with its args.
+func (r *Runtime) DoScript(ctx context.Context, s Script) error {
+	code := skipShebang(string(s.Code))
+	return r.Do(ctx, func(L *lua.LState) error {
+		r.setArgs(s)
+		fn, err := r.compile(code, s.Name)
+		if err != nil {
+			return err
+		}
+		args := make([]lua.LValue, len(s.Args))
+		for i, a := range s.Args {
+			args[i] = lua.LString(a)
+		}
+		_, err = r.call(fn, args...)
+		return err
+	})
+}
+
+// SetArgs sets the global arg table without running anything, for -e and
+// the REPL.
+func (r *Runtime) SetArgs(s Script) error {
+	return r.Do(context.Background(), func(L *lua.LState) error {
+		r.setArgs(s)
+		return nil
+	})
+}
+
+func (r *Runtime) setArgs(s Script) {
+	t := r.L.NewTable()
+	if s.Interpreter != "" {
+		t.RawSetInt(-1, lua.LString(s.Interpreter))
+	}
+	t.RawSetInt(0, lua.LString(s.Name))
+	for i, a := range s.Args {
+		t.RawSetInt(i+1, lua.LString(a))
+	}
+	r.L.SetGlobal("arg", t)
+}
+
+func skipShebang(code string) string {
+	if !strings.HasPrefix(code, "#") {
+		return code
+	}
+	if i := strings.IndexByte(code, '\n'); i >= 0 {
+		return code[i:]
+	}
+	return ""
+}
+
+// Require loads module name with Lua's require, as `nsh -l name` does.
+func (r *Runtime) Require(ctx context.Context, name string) error {
+	return r.Do(ctx, func(L *lua.LState) error {
+		fn := L.GetGlobal("require").(*lua.LFunction)
+		_, err := r.call(fn, lua.LString(name))
+		if err == nil {
+			return nil
+		}
+		return err
+	})
+}
+
+// syntaxError turns a compile error into a SyntaxError, telling an
+// incomplete chunk (the parser hit the end of input: an open block, call,
+// table or long string) from a real mistake.
+func syntaxError(err error, code string) error {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	incomplete := strings.Contains(msg, " at EOF: ") && !strings.Contains(msg, "unterminated string")
+	return &SyntaxError{Message: msg, Incomplete: incomplete}
+}
+
+// panicError reports a Go panic inside a binding as an error instead of
+// letting it reach the user.
+func panicError(p any) error {
+	return fmt.Errorf("nsh: internal error (please report): %v", p)
+}

@@ -1,0 +1,15 @@
+//go:build linux
+
+package bindings
+
+import (
+	"os"
+	"testing"
+
+	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+)
+
+func TestMain(m *testing.M) {
+	Init()
+	os.Exit(testutil.Main(m))
+}

@@ -1,0 +1,12 @@
+//go:build linux
+
+package netconf_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+)
+
+func TestMain(m *testing.M) { os.Exit(testutil.Main(m)) }

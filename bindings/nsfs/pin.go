@@ -1,0 +1,97 @@
+//go:build linux
+
+package nsfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrNotPinned reports a path that is not an nsfs bind mount.
+var ErrNotPinned = errors.New("not a pinned namespace (no nsfs bind mount there)")
+
+// Pin keeps the handle's namespace alive without any process by bind
+// mounting it on path, as `mount --bind /proc/PID/ns/net PATH` and
+// `ip netns add` do. path is created as an empty file when missing; an
+// existing regular file is used as it is. A path that already pins a
+// namespace is refused with EEXIST. The mount is made in the calling
+// thread's mount namespace.
+func (h *Handle) Pin(path string) error {
+	if err := h.check(); err != nil {
+		return err
+	}
+	if pinned(path) {
+		return fmt.Errorf("pin %s: %s: %w", h, path, unix.EEXIST)
+	}
+	created, err := makeTarget(path)
+	if err != nil {
+		return fmt.Errorf("pin %s: %w", h, err)
+	}
+	src := fmt.Sprintf("/proc/thread-self/fd/%d", h.fd)
+	if err := unix.Mount(src, path, "", unix.MS_BIND, ""); err != nil {
+		if created {
+			os.Remove(path)
+		}
+		return fmt.Errorf("pin %s: mount --bind on %s: %w", h, path, err)
+	}
+	return nil
+}
+
+func makeTarget(path string) (created bool, err error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o444)
+	if err == nil {
+		unix.Close(fd)
+		return true, nil
+	}
+	if !errors.Is(err, unix.EEXIST) {
+		return false, fmt.Errorf("create %s: %w", path, err)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		return false, fmt.Errorf("stat %s: %w", path, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return false, fmt.Errorf("%s: %w (the target must be a regular file)", path, unix.EEXIST)
+	}
+	return false, nil
+}
+
+// pinned reports whether path is an nsfs bind mount: only a mounted
+// namespace file can make a path's file system nsfs.
+func pinned(path string) bool {
+	var fs unix.Statfs_t
+	return unix.Statfs(path, &fs) == nil && fs.Type == unix.NSFS_MAGIC
+}
+
+// Unpin releases a namespace pinned at path: a lazy unmount, then the
+// file is removed. It refuses, changing nothing, a path that is not an
+// nsfs bind mount.
+func Unpin(path string) error {
+	var fs unix.Statfs_t
+	if err := unix.Statfs(path, &fs); err != nil {
+		return fmt.Errorf("unpin %s: %w", path, err)
+	}
+	if fs.Type != unix.NSFS_MAGIC {
+		return fmt.Errorf("unpin %s: %w", path, ErrNotPinned)
+	}
+	if err := unix.Unmount(path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil {
+		return fmt.Errorf("unpin %s: umount: %w", path, err)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("unpin %s: %w", path, err)
+	}
+	return nil
+}
+
+// PinPID pins the namespace of type t of process pid at path.
+func PinPID(pid int, t Type, path string) error {
+	h, err := OpenPID(pid, t)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return h.Pin(path)
+}

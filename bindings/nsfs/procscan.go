@@ -1,0 +1,212 @@
+//go:build linux
+
+package nsfs
+
+import (
+	"bytes"
+	"strconv"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// procScanner walks /proc with raw, allocation-free system calls: one
+// getdents per directory and one readlinkat per namespace link, relative to
+// directory descriptors, so the cost per task is the eight readlinks and
+// nothing else. Readlink is cheaper than stat on these links: the kernel
+// formats "net:[4026531833]" without making a dentry for the namespace.
+type procScanner struct {
+	proc   int    // /proc, O_DIRECTORY
+	dents  []byte // getdents buffer
+	path   []byte // NUL-terminated relative path being built
+	link   []byte // readlink buffer
+	types  []Type
+	tids   []int
+	fdNums []int
+}
+
+func newProcScanner(types []Type) (*procScanner, error) {
+	fd, err := unix.Open("/proc", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &procScanner{
+		proc:  fd,
+		dents: make([]byte, 32<<10),
+		path:  make([]byte, 0, 64),
+		link:  make([]byte, 256),
+		types: types,
+	}, nil
+}
+
+func (s *procScanner) close() { unix.Close(s.proc) }
+
+// numbers reads the numeric names of directory fd, ascending as /proc
+// lists them, appending to out.
+func (s *procScanner) numbers(fd int, out []int) []int {
+	for {
+		n, err := unix.Getdents(fd, s.dents)
+		if n <= 0 || err != nil {
+			return out
+		}
+		buf := s.dents[:n]
+		for len(buf) > 0 {
+			reclen := int(*(*uint16)(unsafe.Pointer(&buf[16])))
+			name := buf[19:reclen]
+			if i := bytes.IndexByte(name, 0); i >= 0 {
+				name = name[:i]
+			}
+			if v, ok := atoi(name); ok {
+				out = append(out, v)
+			}
+			buf = buf[reclen:]
+		}
+	}
+}
+
+func atoi(b []byte) (int, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// pids lists the processes in /proc.
+func (s *procScanner) pids() []int {
+	unix.Seek(s.proc, 0, 0)
+	return s.numbers(s.proc, nil)
+}
+
+// openAt opens dirfd/parts… as a directory; -1 when it cannot.
+func (s *procScanner) openAt(dirfd int, parts ...string) int {
+	s.setPath(parts...)
+	fd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
+		unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0, 0, 0)
+	if errno != 0 {
+		return -1
+	}
+	return int(fd)
+}
+
+func (s *procScanner) setPath(parts ...string) {
+	s.path = s.path[:0]
+	for _, p := range parts {
+		s.path = append(s.path, p...)
+	}
+	s.path = append(s.path, 0)
+}
+
+func (s *procScanner) setPathNum(n int, suffix string) {
+	s.path = strconv.AppendInt(s.path[:0], int64(n), 10)
+	s.path = append(s.path, suffix...)
+	s.path = append(s.path, 0)
+}
+
+// readlink reads the link at s.path relative to dirfd; nil on failure.
+func (s *procScanner) readlink(dirfd int) []byte {
+	n, _, errno := unix.Syscall6(unix.SYS_READLINKAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
+		uintptr(unsafe.Pointer(&s.link[0])), uintptr(len(s.link)), 0, 0)
+	if errno != 0 {
+		return nil
+	}
+	return s.link[:n]
+}
+
+// visitTasks calls fn for every namespace of the scanned types of every
+// task of process pid. It returns false when the process is gone or hidden.
+func (s *procScanner) visitTasks(pid int, fn func(tid int, t Type, ino uint64)) bool {
+	s.setPathNum(pid, "/task")
+	tfd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(s.proc), uintptr(unsafe.Pointer(&s.path[0])),
+		unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0, 0, 0)
+	if errno != 0 {
+		return false
+	}
+	defer unix.Close(int(tfd))
+	s.tids = s.numbers(int(tfd), s.tids[:0])
+	for _, tid := range s.tids {
+		for _, t := range s.types {
+			s.path = strconv.AppendInt(s.path[:0], int64(tid), 10)
+			s.path = append(s.path, "/ns/"...)
+			s.path = append(s.path, t...)
+			s.path = append(s.path, 0)
+			if ino, ok := parseLink(s.readlink(int(tfd)), t); ok {
+				fn(tid, t, ino)
+			}
+		}
+	}
+	return true
+}
+
+// visitFDs calls fn for every open namespace file of process pid.
+func (s *procScanner) visitFDs(pid int, fn func(fd int, t Type, ino uint64)) {
+	s.setPathNum(pid, "/fd")
+	dfd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(s.proc), uintptr(unsafe.Pointer(&s.path[0])),
+		unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0, 0, 0)
+	if errno != 0 {
+		return
+	}
+	defer unix.Close(int(dfd))
+	s.fdNums = s.numbers(int(dfd), s.fdNums[:0])
+	for _, n := range s.fdNums {
+		s.setPathNum(n, "")
+		link := s.readlink(int(dfd))
+		if t, ino, ok := ParseLink(link); ok && s.wants(t) {
+			fn(n, t, ino)
+		}
+	}
+}
+
+func (s *procScanner) wants(t Type) bool {
+	for _, x := range s.types {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// parseLink reads the inode from "TYPE:[INO]" when TYPE is t.
+func parseLink(link []byte, t Type) (uint64, bool) {
+	if len(link) < len(t)+4 || string(link[:len(t)]) != string(t) || link[len(t)] != ':' {
+		return 0, false
+	}
+	return parseIno(link[len(t)+1:])
+}
+
+func parseIno(b []byte) (uint64, bool) {
+	if len(b) < 3 || b[0] != '[' || b[len(b)-1] != ']' {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range b[1 : len(b)-1] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	return v, true
+}
+
+// ParseLink parses the text of a namespace link or nsfs mount root,
+// "net:[4026531833]", into its type and inode. Anything else (a path, a
+// socket's "socket:[…]") is not a namespace: ok is false.
+func ParseLink(link []byte) (t Type, ino uint64, ok bool) {
+	i := bytes.IndexByte(link, ':')
+	if i <= 0 {
+		return "", 0, false
+	}
+	for _, x := range Types {
+		if string(link[:i]) == string(x) {
+			ino, ok = parseIno(link[i+1:])
+			return x, ino, ok
+		}
+	}
+	return "", 0, false
+}

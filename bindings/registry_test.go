@@ -1,0 +1,182 @@
+//go:build linux
+
+package bindings
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// entry is one documented function: a module function or a class method.
+type entry struct {
+	module, class string
+	f             Func
+}
+
+func (e entry) name() string {
+	if e.class != "" {
+		return e.class + ":" + e.f.Name
+	}
+	return e.module + "." + e.f.Name
+}
+
+func allEntries() []entry {
+	var out []entry
+	for _, m := range Modules() {
+		for _, f := range m.Funcs {
+			out = append(out, entry{module: m.Name, f: f})
+		}
+		for _, c := range m.Classes {
+			for _, f := range c.Methods {
+				out = append(out, entry{module: m.Name, class: c.Name, f: f})
+			}
+		}
+	}
+	return out
+}
+
+// TestReferenceUpToDate fails when docs/reference.md differs from what the
+// registry generates: run go generate ./bindings.
+func TestReferenceUpToDate(t *testing.T) {
+	var want bytes.Buffer
+	if err := WriteReference(&want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("../docs/reference.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Fatal("docs/reference.md is stale: run `go generate ./bindings` and commit the result")
+	}
+}
+
+// TestRegistryDocumented checks every entry has a signature, a one-sentence
+// doc starting with a capitalised verb, and an example.
+func TestRegistryDocumented(t *testing.T) {
+	for _, m := range Modules() {
+		if m.Doc == "" {
+			t.Errorf("module %s has no doc", m.Name)
+		}
+	}
+	for _, e := range allEntries() {
+		f := e.f
+		switch {
+		case f.Args == "" || !strings.HasPrefix(f.Args, "("):
+			t.Errorf("%s: Args must be a parameter list, got %q", e.name(), f.Args)
+		case f.Doc == "" || !unicode.IsUpper([]rune(f.Doc)[0]) || !strings.HasSuffix(f.Doc, "."):
+			t.Errorf("%s: Doc must be a sentence, got %q", e.name(), f.Doc)
+		case strings.TrimSpace(f.Example) == "":
+			t.Errorf("%s: no example", e.name())
+		}
+	}
+}
+
+// TestRegistryFunctionsExist checks that every documented function exists
+// in a runtime, including those the module's Lua source defines.
+func TestRegistryFunctionsExist(t *testing.T) {
+	rt := newTestRuntime(t, nil)
+	err := rt.Do(context.Background(), func(L *lua.LState) error {
+		for _, e := range allEntries() {
+			var fn lua.LValue
+			if e.class != "" {
+				mt := L.GetTypeMetatable(ClassMeta(e.module, e.class))
+				fn = L.GetField(L.GetField(mt, "__index"), e.f.Name)
+			} else {
+				fn = L.GetField(L.GetGlobal(e.module), e.f.Name)
+			}
+			if fn.Type() != lua.LTFunction {
+				t.Errorf("%s is documented but is %s in the runtime", e.name(), fn.Type())
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExamples runs every registry example in a fresh runtime.
+func TestExamples(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, e := range allEntries() {
+		t.Run(e.name(), func(t *testing.T) {
+			var out bytes.Buffer
+			rt := newTestRuntime(t, &out)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := rt.DoString(ctx, e.f.Example, "example"); err != nil {
+				t.Fatalf("example of %s failed: %v\n%s\noutput:\n%s", e.name(), err, traceOf(err), out.String())
+			}
+		})
+	}
+}
+
+// badArgs are values no nsh function takes as its first argument.
+var badArgs = map[string]string{
+	"boolean":   "true",
+	"function":  "function() end",
+	"coroutine": "coroutine.create(function() end)",
+}
+
+// TestBadArgumentTypes calls every function that takes arguments with
+// values of wrong types: each either succeeds (functions that take any
+// value) or raises "bad argument #n to 'name' (…)" — never a Go panic or an
+// internal error.
+func TestBadArgumentTypes(t *testing.T) {
+	for _, e := range allEntries() {
+		if e.f.Fn == nil || strings.HasPrefix(e.f.Args, "()") && e.class == "" {
+			continue // Lua-defined, or takes nothing (and may act: never call blindly)
+		}
+		for kind, value := range badArgs {
+			t.Run(e.name()+"/"+kind, func(t *testing.T) {
+				checkBadCall(t, e, value)
+			})
+		}
+	}
+}
+
+func checkBadCall(t *testing.T, e entry, value string) {
+	rt := newTestRuntime(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := rt.Do(ctx, func(L *lua.LState) error {
+		var fn lua.LValue
+		if e.class != "" {
+			mt := L.GetTypeMetatable(ClassMeta(e.module, e.class))
+			fn = L.GetField(L.GetField(mt, "__index"), e.f.Name)
+		} else {
+			fn = L.GetField(L.GetGlobal(e.module), e.f.Name)
+		}
+		arg, err := rt.compile("return "+value, "badarg")
+		if err != nil {
+			return err
+		}
+		v, err := rt.call(arg)
+		if err != nil {
+			return err
+		}
+		_, err = rt.call(fn.(*lua.LFunction), v[0])
+		return err
+	})
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	for _, bad := range []string{"internal error", "runtime error", "nil pointer", "invalid memory", "goroutine"} {
+		if strings.Contains(msg, bad) {
+			t.Fatalf("%s(%s) escaped a Go failure: %s", e.name(), value, msg)
+		}
+	}
+	if !strings.Contains(msg, "bad argument #") {
+		t.Fatalf("%s(%s): want a 'bad argument #n' error, got: %s", e.name(), value, msg)
+	}
+}

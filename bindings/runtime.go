@@ -1,0 +1,190 @@
+package bindings
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Options configure a Runtime.
+type Options struct {
+	// Stdout receives print and io.write; nil means os.Stdout.
+	Stdout io.Writer
+	// Stderr receives warnings; nil means os.Stderr.
+	Stderr io.Writer
+}
+
+// Runtime owns a Lua VM with the nsh modules and the one OS thread it runs
+// on. All Lua runs on that thread, locked for the runtime's whole life and
+// never the process's main thread; when the runtime closes, the thread exits
+// with it, since its namespaces may have changed. A Runtime is safe for use
+// by several goroutines: calls are serialized on the VM thread.
+type Runtime struct {
+	opts    Options
+	L       *lua.LState
+	jobs    chan job
+	stopped chan struct{}
+	closeMu sync.Mutex
+	closed  bool
+
+	// Owned by the VM thread.
+	sources map[string]string
+	closers []io.Closer
+	cancel  context.CancelCauseFunc
+	start   map[string]string // the VM thread's namespaces at start
+	trace   string            // traceback of the last error raised
+}
+
+type job struct {
+	ctx  context.Context
+	fn   func(L *lua.LState) error
+	done chan error
+}
+
+// ErrClosed is returned by calls on a closed Runtime.
+var ErrClosed = errors.New("nsh runtime is closed")
+
+// New starts a runtime: a VM on its own locked OS thread, with the standard
+// Lua libraries and every registered nsh module opened as globals and as
+// require-able modules.
+func New(opts Options) (*Runtime, error) {
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
+	r := &Runtime{
+		opts:    opts,
+		jobs:    make(chan job),
+		stopped: make(chan struct{}),
+		sources: map[string]string{},
+	}
+	ready := make(chan error, 1)
+	goLockedOffMain(func() { r.loop(ready) })
+	if err := <-ready; err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// loop is the VM goroutine: it prepares the thread, builds the state, and
+// serves jobs until Close. It returns still locked, so the thread dies.
+func (r *Runtime) loop(ready chan<- error) {
+	defer close(r.stopped)
+	if err := prepareVMThread(); err != nil {
+		ready <- err
+		return
+	}
+	r.start = threadNamespaces()
+	r.L = lua.NewState()
+	if err := r.open(); err != nil {
+		r.L.Close()
+		ready <- err
+		return
+	}
+	ready <- nil
+	for j := range r.jobs {
+		j.done <- r.run(j)
+	}
+	r.release()
+}
+
+// run executes one job with its context installed in the VM.
+func (r *Runtime) run(j job) (err error) {
+	ctx, cancel := context.WithCancelCause(j.ctx)
+	defer cancel(nil)
+	r.cancel = cancel
+	r.L.SetContext(ctx)
+	defer r.L.RemoveContext()
+	defer func() {
+		if p := recover(); p != nil {
+			err = panicError(p)
+		}
+	}()
+	err = j.fn(r.L)
+	if exit, ok := exitCause(ctx); ok {
+		return exit
+	}
+	return err
+}
+
+// release closes what scripts left open and the VM, on the VM thread.
+func (r *Runtime) release() {
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		r.closers[i].Close()
+	}
+	r.closers = nil
+	r.L.Close()
+}
+
+// Do runs fn on the VM thread with ctx as the VM's context and returns its
+// error. Lua code fn runs watches ctx: cancelling it raises an error in the
+// running chunk. fn must not keep L past its return.
+func (r *Runtime) Do(ctx context.Context, fn func(L *lua.LState) error) error {
+	done := make(chan error, 1)
+	r.closeMu.Lock()
+	if r.closed {
+		r.closeMu.Unlock()
+		return ErrClosed
+	}
+	r.jobs <- job{ctx: ctx, fn: fn, done: done}
+	r.closeMu.Unlock()
+	return <-done
+}
+
+// Close releases everything the runtime holds: handles and children scripts
+// left open, the VM, and its thread. Closing twice is harmless.
+func (r *Runtime) Close() error {
+	r.closeMu.Lock()
+	if !r.closed {
+		r.closed = true
+		close(r.jobs)
+	}
+	r.closeMu.Unlock()
+	<-r.stopped
+	return nil
+}
+
+// Track registers c to be closed when the runtime closes; objects that hold
+// kernel resources (handles, child processes) track themselves.
+func (r *Runtime) Track(c io.Closer) { r.closers = append(r.closers, c) }
+
+// Untrack forgets c, once the script closed it itself.
+func (r *Runtime) Untrack(c io.Closer) {
+	for i, x := range r.closers {
+		if x == c {
+			r.closers = append(r.closers[:i], r.closers[i+1:]...)
+			return
+		}
+	}
+}
+
+// Source returns the text of a chunk the runtime loaded, by chunk name.
+func (r *Runtime) Source(chunk string) (string, bool) {
+	s, ok := r.sources[chunk]
+	return s, ok
+}
+
+// Stdout returns the writer print and io.write go to.
+func (r *Runtime) Stdout() io.Writer { return r.opts.Stdout }
+
+// Stderr returns the writer for diagnostics.
+func (r *Runtime) Stderr() io.Writer { return r.opts.Stderr }
+
+const runtimeKey = "nsh.runtime"
+
+// RuntimeOf returns the Runtime that owns L, or nil when L is a state nsh
+// was attached to by Attach.
+func RuntimeOf(L *lua.LState) *Runtime {
+	ud, ok := L.GetField(L.Get(lua.RegistryIndex), runtimeKey).(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	r, _ := ud.Value.(*Runtime)
+	return r
+}

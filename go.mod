@@ -1,0 +1,11 @@
+module github.com/nsh-lua/nsh
+
+go 1.26.8
+
+require (
+	github.com/chzyer/readline v1.5.1
+	github.com/vishvananda/netlink v1.3.1
+	github.com/vishvananda/netns v0.0.5
+	github.com/yuin/gopher-lua v1.1.2
+	golang.org/x/sys v0.50.0
+)

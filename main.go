@@ -1,0 +1,218 @@
+// Command nsh is a shell for Linux namespaces whose language is Lua.
+//
+//	nsh [options] [script [args…]]
+//
+// With no script it opens a REPL when standard input is a terminal and runs
+// standard input as a script otherwise, as lua(1) does.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/nsh-lua/nsh/bindings"
+	"github.com/nsh-lua/nsh/repl"
+	"golang.org/x/sys/unix"
+)
+
+const usage = `usage: nsh [options] [script [args...]]
+
+nsh is a shell for Linux namespaces whose language is Lua. With no script it
+opens an interactive prompt (or runs standard input when it is not a terminal).
+
+Options:
+  -e code    run code (may be repeated; runs in order)
+  -l name    require module name
+  -i         enter the interactive prompt after running the script
+  -v         show the version and exit (also --version)
+  -h         show this help and exit (also --help)
+  --         stop handling options
+  -          run standard input as the script
+
+The script sees its arguments in the global table arg (arg[0] is the script)
+and as ... in its main chunk. Try: nsh -e 'print(ns.self("net"))'
+Reference: docs/reference.md, or help() at the prompt.
+`
+
+// options is the parsed command line.
+type options struct {
+	actions     []action // -e and -l, in order
+	interactive bool
+	version     bool
+	help        bool
+	script      string // "" none, "-" stdin
+	args        []string
+}
+
+type action struct {
+	kind  byte // 'e' or 'l'
+	value string
+}
+
+func main() {
+	bindings.Init()
+	os.Exit(run(os.Args[1:]))
+}
+
+// parseArgs reads the command line the way lua(1) does.
+func parseArgs(argv []string) (options, error) {
+	var o options
+	for i := 0; i < len(argv); i++ {
+		a := argv[i]
+		switch {
+		case a == "--":
+			return o.withScript(argv[i+1:]), nil
+		case a == "-":
+			o.script, o.args = "-", argv[i+1:]
+			return o, nil
+		case a == "-e" || a == "-l":
+			if i+1 >= len(argv) {
+				return o, fmt.Errorf("'%s' needs an argument", a)
+			}
+			o.actions = append(o.actions, action{a[1], argv[i+1]})
+			i++
+		case strings.HasPrefix(a, "-e") || strings.HasPrefix(a, "-l"):
+			o.actions = append(o.actions, action{a[1], a[2:]})
+		case a == "-i":
+			o.interactive = true
+		case a == "-v" || a == "--version":
+			o.version = true
+		case a == "-h" || a == "--help":
+			o.help = true
+		case strings.HasPrefix(a, "-"):
+			return o, fmt.Errorf("unrecognized option '%s'", a)
+		default:
+			return o.withScript(argv[i:]), nil
+		}
+	}
+	return o, nil
+}
+
+func (o options) withScript(rest []string) options {
+	if len(rest) > 0 {
+		o.script, o.args = rest[0], rest[1:]
+	}
+	return o
+}
+
+// run is the whole CLI; it returns the exit status.
+func run(argv []string) int {
+	o, err := parseArgs(argv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nsh: %v\n%s", err, usage)
+		return 2
+	}
+	if o.help {
+		fmt.Print(usage)
+		return 0
+	}
+	if o.version {
+		fmt.Printf("nsh %s (Lua 5.1 by gopher-lua)\n", bindings.Version)
+		if len(o.actions) == 0 && o.script == "" && !o.interactive {
+			return 0
+		}
+	}
+	rt, err := bindings.New(bindings.Options{})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
+		return 1
+	}
+	code := execute(rt, o)
+	rt.Close()
+	return code
+}
+
+// execute runs the actions, the script and the REPL in lua(1)'s order.
+func execute(rt *bindings.Runtime, o options) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, unix.SIGTERM)
+	defer stop()
+	name := o.script
+	if name == "" {
+		name = "nsh"
+	}
+	rt.SetArgs(bindings.Script{Name: name, Args: o.args, Interpreter: "nsh"})
+	for _, a := range o.actions {
+		if code, done := report(runAction(ctx, rt, a)); done {
+			return code
+		}
+	}
+	tty := isTerminal(os.Stdin)
+	switch {
+	case o.script == "-" || o.script == "" && len(o.actions) == 0 && !o.interactive && !tty && !o.version:
+		if code, done := report(runStdin(ctx, rt, o.args)); done {
+			return code
+		}
+	case o.script != "":
+		if code, done := report(rt.DoFile(ctx, o.script, o.args...)); done {
+			return code
+		}
+	}
+	if o.interactive || o.script == "" && len(o.actions) == 0 && !o.version && tty {
+		stop()
+		return interactive(rt)
+	}
+	return 0
+}
+
+func runAction(ctx context.Context, rt *bindings.Runtime, a action) error {
+	if a.kind == 'l' {
+		return rt.Require(ctx, a.value)
+	}
+	return rt.DoString(ctx, a.value, "(command line)")
+}
+
+func runStdin(ctx context.Context, rt *bindings.Runtime, args []string) error {
+	code, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		return fmt.Errorf("cannot read stdin: %w", err)
+	}
+	return rt.DoScript(ctx, bindings.Script{Name: "stdin", Code: code, Args: args})
+}
+
+// report prints an error the way lua(1) does and says whether to stop, and
+// with which status.
+func report(err error) (int, bool) {
+	if err == nil {
+		return 0, false
+	}
+	var exit *bindings.ExitError
+	if errors.As(err, &exit) {
+		return exit.Code, true
+	}
+	fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
+	var le *bindings.LuaError
+	if errors.As(err, &le) && le.Traceback != "" {
+		fmt.Fprintln(os.Stderr, le.Traceback)
+	}
+	return 1, true
+}
+
+// interactive runs the REPL on the terminal.
+func interactive(rt *bindings.Runtime) int {
+	fmt.Printf("nsh %s — Lua for Linux namespaces. help() lists the modules; Ctrl-D exits.\n", bindings.Version)
+	in, err := repl.NewTerminal(repl.NewCompleter(rt))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
+		return 1
+	}
+	defer in.Close()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+	err = repl.Run(repl.Config{
+		Runtime: rt, In: in, Out: os.Stdout, Err: os.Stderr,
+		Interrupts: sigs, History: repl.OpenHistory(repl.DefaultHistoryPath()),
+	})
+	code, _ := report(err)
+	return code
+}
+
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
