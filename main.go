@@ -144,7 +144,7 @@ func execute(rt *bindings.Runtime, o options) int {
 	tty := isTerminal(os.Stdin)
 	switch {
 	case o.script == "-" || o.script == "" && len(o.actions) == 0 && !o.interactive && !tty && !o.version:
-		if code, done := report(runStdin(ctx, rt, o.args)); done {
+		if code, done := report(runStdin(ctx, rt, o.script, o.args)); done {
 			return code
 		}
 	case o.script != "":
@@ -166,12 +166,12 @@ func runAction(ctx context.Context, rt *bindings.Runtime, a action) error {
 	return rt.DoString(ctx, a.value, "(command line)")
 }
 
-func runStdin(ctx context.Context, rt *bindings.Runtime, args []string) error {
+func runStdin(ctx context.Context, rt *bindings.Runtime, arg0 string, args []string) error {
 	code, err := io.ReadAll(os.Stdin)
 	if err != nil {
 		return fmt.Errorf("cannot read stdin: %w", err)
 	}
-	return rt.DoScript(ctx, bindings.Script{Name: "stdin", Code: code, Args: args})
+	return rt.DoScript(ctx, bindings.Script{Name: "stdin", Arg0: arg0, Code: code, Args: args})
 }
 
 // report prints an error the way lua(1) does and says whether to stop, and

@@ -181,6 +181,9 @@ func (r *Runtime) Moved() []string {
 type Script struct {
 	// Name is the chunk name, and arg[0]: a path, or "stdin".
 	Name string
+	// Arg0 overrides arg[0] when the chunk name is not what the user typed
+	// ("-" for a script read from standard input).
+	Arg0 string
 	// Code is the program; a first line starting with "#" is skipped
 	// (kept as an empty line so line numbers hold), for #! scripts.
 	Code []byte
@@ -231,7 +234,11 @@ func (r *Runtime) setArgs(s Script) {
 	if s.Interpreter != "" {
 		t.RawSetInt(-1, lua.LString(s.Interpreter))
 	}
-	t.RawSetInt(0, lua.LString(s.Name))
+	arg0 := s.Name
+	if s.Arg0 != "" {
+		arg0 = s.Arg0
+	}
+	t.RawSetInt(0, lua.LString(arg0))
 	for i, a := range s.Args {
 		t.RawSetInt(i+1, lua.LString(a))
 	}

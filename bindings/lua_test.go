@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 	lua "github.com/yuin/gopher-lua"
 )
 

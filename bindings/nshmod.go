@@ -32,7 +32,6 @@ func init() {
 		},
 		Fields: func(L *lua.LState, mod *lua.LTable) {
 			mod.RawSetString("version", lua.LString(Version))
-			L.SetGlobal("help", mod.RawGetString("help"))
 		},
 		Lua: "nsh.lua",
 	})

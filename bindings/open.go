@@ -23,20 +23,71 @@ func (r *Runtime) open() error {
 // namespaces refuses with an error instead of corrupting the host; print
 // keeps the host's behaviour.
 func Attach(L *lua.LState) error {
-	return openModules(L, false)
+	if err := openModules(L, false); err != nil {
+		return err
+	}
+	LoadAll(L)
+	L.SetMetatable(L.G.Global, lua.LNil)
+	return nil
 }
 
+// openModules makes every registered module available as a global and to
+// require. A module's table is built the first time a script names it, so a
+// script pays only for the modules it uses (start-up stays cheap).
 func openModules(L *lua.LState, owned bool) error {
-	loaded := L.FindTable(L.Get(lua.RegistryIndex).(*lua.LTable), "_LOADED", 1).(*lua.LTable)
-	for _, m := range Modules() {
+	reg := L.Get(lua.RegistryIndex).(*lua.LTable)
+	loaded := L.FindTable(reg, "_LOADED", 1).(*lua.LTable)
+	preload, _ := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "preload").(*lua.LTable)
+	load := func(L *lua.LState, name string) lua.LValue {
+		// require marks a module being loaded with a sentinel: only a
+		// table means it is built.
+		if mod, ok := loaded.RawGetString(name).(*lua.LTable); ok {
+			return mod
+		}
+		m, ok := Lookup(name)
+		if !ok {
+			return lua.LNil
+		}
 		mod, err := openModule(L, m, owned)
 		if err != nil {
-			return err
+			L.RaiseError("%s", err.Error())
 		}
-		L.SetGlobal(m.Name, mod)
-		loaded.RawSetString(m.Name, mod)
+		loaded.RawSetString(name, mod)
+		L.G.Global.RawSetString(name, mod)
+		return mod
 	}
+	for _, m := range Modules() {
+		for _, c := range m.Classes {
+			openClass(L, m.Name, c, owned)
+		}
+		name := m.Name
+		if preload != nil {
+			preload.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+				L.Push(load(L, name))
+				return 1
+			}))
+		}
+	}
+	L.SetGlobal("help", L.NewFunction(nshHelp))
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		name, ok := L.Get(2).(lua.LString)
+		if !ok {
+			return 0
+		}
+		L.Push(load(L, string(name)))
+		return 1
+	}))
+	L.SetMetatable(L.G.Global, mt)
 	return nil
+}
+
+// LoadAll builds every registered module now, for hosts that want the
+// globals present up front (pairs(_G) then lists them).
+func LoadAll(L *lua.LState) {
+	for _, m := range Modules() {
+		L.GetGlobal(m.Name)
+	}
 }
 
 func openModule(L *lua.LState, m *Module, owned bool) (*lua.LTable, error) {
@@ -45,9 +96,6 @@ func openModule(L *lua.LState, m *Module, owned bool) (*lua.LTable, error) {
 		if f.Fn != nil {
 			mod.RawSetString(f.Name, L.NewFunction(guard(m.Name+"."+f.Name, f, owned)))
 		}
-	}
-	for _, c := range m.Classes {
-		openClass(L, m.Name, c, owned)
 	}
 	for _, set := range append([]func(*lua.LState, *lua.LTable){m.Fields}, m.more...) {
 		if set != nil {
@@ -62,6 +110,10 @@ func openModule(L *lua.LState, m *Module, owned bool) (*lua.LTable, error) {
 	return mod, nil
 }
 
+// openClass registers a class's metatable. Classes open with the runtime,
+// before any module, since one module's functions return another's values
+// (netns.add returns an ns handle). The methods stay reachable under
+// __methods when Meta supplies its own __index.
 func openClass(L *lua.LState, module string, c Class, owned bool) {
 	mt := L.NewTypeMetatable(ClassMeta(module, c.Name))
 	methods := L.NewTable()
@@ -69,6 +121,7 @@ func openClass(L *lua.LState, module string, c Class, owned bool) {
 		methods.RawSetString(f.Name, L.NewFunction(guard(module+"."+c.Name+":"+f.Name, f, owned)))
 	}
 	L.SetField(mt, "__index", methods)
+	L.SetField(mt, "__methods", methods)
 	for name, fn := range c.Meta {
 		L.SetField(mt, name, L.NewFunction(fn))
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -70,8 +70,8 @@ func TestRegistryDocumented(t *testing.T) {
 	for _, e := range allEntries() {
 		f := e.f
 		switch {
-		case f.Args == "" || !strings.HasPrefix(f.Args, "("):
-			t.Errorf("%s: Args must be a parameter list, got %q", e.name(), f.Args)
+		case f.Args == "" || !strings.HasPrefix(f.Args, "(") && !strings.HasPrefix(f.Args, "{"):
+			t.Errorf("%s: Args must be a parameter list ( or a table call {, got %q", e.name(), f.Args)
 		case f.Doc == "" || !unicode.IsUpper([]rune(f.Doc)[0]) || !strings.HasSuffix(f.Doc, "."):
 			t.Errorf("%s: Doc must be a sentence, got %q", e.name(), f.Doc)
 		case strings.TrimSpace(f.Example) == "":
@@ -89,7 +89,7 @@ func TestRegistryFunctionsExist(t *testing.T) {
 			var fn lua.LValue
 			if e.class != "" {
 				mt := L.GetTypeMetatable(ClassMeta(e.module, e.class))
-				fn = L.GetField(L.GetField(mt, "__index"), e.f.Name)
+				fn = L.GetField(L.GetField(mt, "__methods"), e.f.Name)
 			} else {
 				fn = L.GetField(L.GetGlobal(e.module), e.f.Name)
 			}
@@ -152,7 +152,7 @@ func checkBadCall(t *testing.T, e entry, value string) {
 		var fn lua.LValue
 		if e.class != "" {
 			mt := L.GetTypeMetatable(ClassMeta(e.module, e.class))
-			fn = L.GetField(L.GetField(mt, "__index"), e.f.Name)
+			fn = L.GetField(L.GetField(mt, "__methods"), e.f.Name)
 		} else {
 			fn = L.GetField(L.GetGlobal(e.module), e.f.Name)
 		}

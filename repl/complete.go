@@ -42,7 +42,7 @@ func NewCompleter(rt *bindings.Runtime) Completer {
 func candidates(L *lua.LState, word string) []string {
 	sep := strings.LastIndexAny(word, ".:")
 	if sep < 0 {
-		return matching(L.G.Global, "", word)
+		return globals(L, word)
 	}
 	owner, partial := word[:sep], word[sep+1:]
 	v := lookupPath(L, owner)
@@ -60,10 +60,28 @@ func candidates(L *lua.LState, word string) []string {
 	return matching(t, word[:sep+1], partial)
 }
 
-// lookupPath resolves "a.b.c" by raw field reads from the globals.
+// globals completes a global name: the live globals and every registered
+// module, loaded yet or not.
+func globals(L *lua.LState, partial string) []string {
+	out := matching(L.G.Global, "", partial)
+	for _, m := range bindings.Modules() {
+		if strings.HasPrefix(m.Name, partial) && L.G.Global.RawGetString(m.Name) == lua.LNil {
+			out = append(out, m.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// lookupPath resolves "a.b.c" by field reads from the globals: raw reads,
+// but for the first name, which may load a module.
 func lookupPath(L *lua.LState, path string) lua.LValue {
-	var v lua.LValue = L.G.Global
-	for _, part := range strings.Split(path, ".") {
+	parts := strings.Split(path, ".")
+	if parts[0] == "" {
+		return lua.LNil
+	}
+	v := L.GetGlobal(parts[0])
+	for _, part := range parts[1:] {
 		t, ok := v.(*lua.LTable)
 		if !ok || part == "" {
 			return lua.LNil

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 	"github.com/nsh-lua/nsh/bindings/netconf"
 	"github.com/nsh-lua/nsh/bindings/netns"
 )

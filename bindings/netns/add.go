@@ -4,6 +4,8 @@ package netns
 
 import (
 	"errors"
+	"fmt"
+	"runtime"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
 	"golang.org/x/sys/unix"
@@ -20,6 +22,10 @@ func Add(name string) (*nsfs.Handle, error) {
 	if err := ValidateName(name); err != nil {
 		return nil, fail("add", name, err)
 	}
+	// Every step acts in the calling thread's mount namespace: stay on
+	// one thread (whose namespaces do not change, so unlocking is safe).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if err := prepareDir(); err != nil {
 		return nil, fail("add", name, err)
 	}
@@ -78,12 +84,50 @@ func makeShared() error {
 	return nil
 }
 
-// bindNew makes a network namespace on a fresh locked thread and
-// bind-mounts it on path. The goroutine exits without unlocking, so the Go
-// runtime kills the thread that entered the new namespace.
+// bindNew makes a network namespace on a throwaway thread and bind-mounts
+// it on path. The bind lands in the calling thread's mount namespace, where
+// path was just created: when the throwaway thread is in another one (the
+// caller entered a mount namespace of its own), it joins the caller's
+// first, after unshare(CLONE_FS) as setns(CLONE_NEWNS) requires.
 func bindNew(path string) (h *nsfs.Handle, err error) {
-	onThrowawayThread(func() { h, err = unshareAndBind(path) })
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread() // this thread's namespaces do not change
+	var mnt unix.Stat_t
+	if err := unix.Stat("/proc/thread-self/ns/mnt", &mnt); err != nil {
+		return nil, step("stat mount namespace", err)
+	}
+	tid := unix.Gettid()
+	onThrowawayThread(func() {
+		if err = joinMountNS(tid, mnt); err == nil {
+			h, err = unshareAndBind(path)
+		}
+	})
 	return h, err
+}
+
+// joinMountNS moves the calling (throwaway) thread into the mount
+// namespace of thread tid of this process, identified by want, unless it is
+// there already.
+func joinMountNS(tid int, want unix.Stat_t) error {
+	var st unix.Stat_t
+	if err := unix.Stat("/proc/thread-self/ns/mnt", &st); err != nil {
+		return step("stat mount namespace", err)
+	}
+	if st.Dev == want.Dev && st.Ino == want.Ino {
+		return nil
+	}
+	fd, err := unix.Open(fmt.Sprintf("/proc/self/task/%d/ns/mnt", tid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return step("open caller's mount namespace", err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Unshare(unix.CLONE_FS); err != nil {
+		return step("unshare CLONE_FS", err)
+	}
+	if err := unix.Setns(fd, unix.CLONE_NEWNS); err != nil {
+		return step("setns caller's mount namespace", err)
+	}
+	return nil
 }
 
 // unshareAndBind runs on the throwaway thread.

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
 	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
 // TestBadNamesTouchNothing: every operation refuses names iproute2 refuses,

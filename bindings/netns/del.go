@@ -5,6 +5,7 @@ package netns
 import (
 	"errors"
 	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,10 +25,10 @@ func Del(name string) error {
 	return nil
 }
 
-// DelAll removes every named namespace, as `ip -all netns del` does, and
-// returns the names removed. It goes on past a failure and returns the
-// first error.
-func DelAll() ([]string, error) {
+// DelAll removes every named namespace whose name starts with prefix
+// ("": all of them, as `ip -all netns del` does) and returns the names
+// removed. It goes on past a failure and returns the first error.
+func DelAll(prefix string) ([]string, error) {
 	names, err := Names()
 	if err != nil {
 		return nil, err
@@ -35,6 +36,9 @@ func DelAll() ([]string, error) {
 	var done []string
 	var first error
 	for _, n := range names {
+		if !strings.HasPrefix(n, prefix) {
+			continue
+		}
 		if err := Del(n); err != nil {
 			if first == nil {
 				first = err

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
 	"github.com/nsh-lua/nsh/bindings/netns"
 	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
 // addNS makes a named namespace through netns.Add and removes it (and its

@@ -4,14 +4,15 @@ package netns_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
 	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
 // TestIDsMatchIP: ids set by SetID are the ones `ip netns list` shows, and
@@ -23,18 +24,21 @@ func TestIDsMatchIP(t *testing.T) {
 	if id, err := netns.ID(a); err != nil || id != -1 {
 		t.Fatalf("ID(%s) of a fresh namespace = %d, %v; want -1", a, id, err)
 	}
-	got, err := netns.SetID(a, 4242)
-	if err != nil || got != 4242 {
-		t.Fatalf("SetID(%s, 4242) = %d, %v", a, got, err)
+	// Random ids: other test processes may be setting ids in this
+	// namespace at the same time.
+	idA, idC := 100000+rand.IntN(1<<30), 100000+rand.IntN(1<<30)
+	got, err := netns.SetID(a, idA)
+	if err != nil || got != idA {
+		t.Fatalf("SetID(%s, %d) = %d, %v", a, idA, got, err)
 	}
 	auto, err := netns.SetID(b, -1)
 	if err != nil || auto < 0 {
 		t.Fatalf("SetID(%s, auto) = %d, %v", b, auto, err)
 	}
-	testutil.Cmd(t, "ip", "netns", "set", c, "4343")
+	testutil.Cmd(t, "ip", "netns", "set", c, strconv.Itoa(idC))
 
 	ip := ipNetnsList(t)
-	want := map[string]int{a: 4242, b: auto, c: 4343}
+	want := map[string]int{a: idA, b: auto, c: idC}
 	list, err := netns.List()
 	if err != nil {
 		t.Fatal(err)

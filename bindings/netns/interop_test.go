@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
 	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 	"golang.org/x/sys/unix"
 )
 

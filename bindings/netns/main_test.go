@@ -6,7 +6,13 @@ import (
 	"os"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/spawn"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
-func TestMain(m *testing.M) { os.Exit(testutil.Main(m)) }
+func TestMain(m *testing.M) {
+	if spawn.IsChild() { // a child spawn re-executed from this test binary
+		os.Exit(spawn.ChildMain())
+	}
+	os.Exit(testutil.Main(m))
+}

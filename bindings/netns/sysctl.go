@@ -40,17 +40,42 @@ func SysctlPath(key string) (string, error) {
 // Sysctl reads the network sysctl key in network namespace ns (nil: the
 // calling thread's) and returns its value without the trailing newline.
 func Sysctl(ns *nsfs.Handle, key string) (string, error) {
-	return sysctlIn(ns, key, nil)
+	fd, err := handleFD(ns, key)
+	if err != nil {
+		return "", err
+	}
+	return SysctlAt(fd, key, nil)
 }
 
 // SetSysctl writes value to the network sysctl key in network namespace ns
 // (nil: the calling thread's) and returns the value it had before. The
 // write happens from a thread inside ns, so it changes that namespace only.
 func SetSysctl(ns *nsfs.Handle, key, value string) (old string, err error) {
-	return sysctlIn(ns, key, &value)
+	fd, err := handleFD(ns, key)
+	if err != nil {
+		return "", err
+	}
+	return SysctlAt(fd, key, &value)
 }
 
-func sysctlIn(ns *nsfs.Handle, key string, value *string) (string, error) {
+func handleFD(ns *nsfs.Handle, key string) (int, error) {
+	switch {
+	case ns == nil:
+		return -1, nil
+	case ns.Closed():
+		return -1, fail("sysctl", key, nsfs.ErrClosed)
+	case ns.Type() != nsfs.Net:
+		return -1, fail("sysctl", key, fmt.Errorf("%s is not a network namespace: %w", ns, unix.EINVAL))
+	}
+	return ns.Fd(), nil
+}
+
+// SysctlAt reads the network sysctl key in the network namespace open as
+// nsFD (-1: the calling thread's), and when value is not nil writes it; it
+// returns the value read before any write. When nsFD is not the calling
+// thread's namespace, the work is done from a throwaway thread that joins
+// it, since /proc/sys/net shows the namespace of the thread that opens it.
+func SysctlAt(nsFD int, key string, value *string) (string, error) {
 	path, err := SysctlPath(key)
 	if err != nil {
 		return "", err
@@ -59,33 +84,25 @@ func sysctlIn(ns *nsfs.Handle, key string, value *string) (string, error) {
 	// the thread's namespaces do not change, so unlocking afterwards is safe.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if ns == nil {
+	if nsFD < 0 || here(nsFD) {
 		return sysctlHere(path, key, value)
 	}
-	if ns.Closed() {
-		return "", fmt.Errorf("sysctl %s: %w", key, nsfs.ErrClosed)
-	}
-	if ns.Type() != nsfs.Type("net") {
-		return "", fmt.Errorf("sysctl %s: %s is not a network namespace", key, ns)
-	}
-	if here(ns) {
-		return sysctlHere(path, key, value)
-	}
-	return sysctlThere(ns, path, key, value)
+	return sysctlThere(nsFD, path, key, value)
 }
 
-// here reports whether the calling thread already is in ns.
-func here(ns *nsfs.Handle) bool {
-	var st unix.Stat_t
-	return unix.Stat("/proc/thread-self/ns/net", &st) == nil &&
-		st.Dev == ns.Dev() && st.Ino == ns.Inode()
+// here reports whether the calling thread already is in the namespace
+// open as fd.
+func here(fd int) bool {
+	var self, ns unix.Stat_t
+	return unix.Fstat(fd, &ns) == nil && unix.Stat("/proc/thread-self/ns/net", &self) == nil &&
+		self.Dev == ns.Dev && self.Ino == ns.Ino
 }
 
 // sysctlThere does the work on a throwaway thread that joins ns.
-func sysctlThere(ns *nsfs.Handle, path, key string, value *string) (val string, err error) {
+func sysctlThere(nsFD int, path, key string, value *string) (val string, err error) {
 	onThrowawayThread(func() {
-		if err = unix.Setns(ns.Fd(), unix.CLONE_NEWNET); err != nil {
-			err = fmt.Errorf("sysctl %s: setns %s: %w", key, ns, err)
+		if err = unix.Setns(nsFD, unix.CLONE_NEWNET); err != nil {
+			err = fail("sysctl", key, step("setns", err))
 			return
 		}
 		val, err = sysctlHere(path, key, value)
@@ -100,7 +117,7 @@ func sysctlHere(path, key string, value *string) (string, error) {
 	if value == nil {
 		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			return "", fmt.Errorf("sysctl %s: %w", key, err)
+			return "", fail("sysctl", key, err)
 		}
 		defer unix.Close(fd)
 		return readAll(fd, key)
@@ -116,11 +133,11 @@ func sysctlHere(path, key string, value *string) (string, error) {
 		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("sysctl %s: %w", key, err)
+		return "", fail("sysctl", key, err)
 	}
 	defer unix.Close(fd)
 	if _, err := unix.Pwrite(fd, []byte(*value+"\n"), 0); err != nil {
-		return old, fmt.Errorf("sysctl %s: write %q: %w", key, *value, err)
+		return old, fail("sysctl", key, step(fmt.Sprintf("write %q", *value), err))
 	}
 	return old, nil
 }
@@ -134,7 +151,7 @@ func readAll(fd int, key string) (string, error) {
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("sysctl %s: read: %w", key, err)
+			return "", fail("sysctl", key, step("read", err))
 		}
 		if n == 0 {
 			return strings.TrimSuffix(string(out), "\n"), nil

@@ -69,12 +69,16 @@ func isNsfs(fd int) bool {
 }
 
 // OpenPID opens the namespace of type t of process pid (0: this thread).
+// A process that does not exist fails with ESRCH.
 func OpenPID(pid int, t Type) (*Handle, error) {
-	if pid == 0 {
-		return Open("/proc/thread-self/ns/" + string(t))
-	}
-	h, err := Open(fmt.Sprintf("/proc/%d/ns/%s", pid, t))
-	if errors.Is(err, unix.ENOENT) {
+	return OpenPIDLink(pid, string(t))
+}
+
+// OpenPIDLink opens the link name of /proc/PID/ns (0: this thread): a type
+// name, "pid_for_children" or "time_for_children".
+func OpenPIDLink(pid int, name string) (*Handle, error) {
+	h, err := Open(nsDir(pid) + "/" + name)
+	if pid != 0 && errors.Is(err, unix.ENOENT) && !processExists(pid) {
 		return nil, fmt.Errorf("pid %d: %w", pid, unix.ESRCH)
 	}
 	return h, err

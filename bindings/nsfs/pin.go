@@ -23,8 +23,8 @@ func (h *Handle) Pin(path string) error {
 	if err := h.check(); err != nil {
 		return err
 	}
-	if pinned(path) {
-		return fmt.Errorf("pin %s: %s: %w", h, path, unix.EEXIST)
+	if ok, _ := isPin(path); ok {
+		return fmt.Errorf("pin %s: %s: %w (already a pinned namespace)", h, path, unix.EEXIST)
 	}
 	created, err := makeTarget(path)
 	if err != nil {
@@ -59,22 +59,33 @@ func makeTarget(path string) (created bool, err error) {
 	return false, nil
 }
 
-// pinned reports whether path is an nsfs bind mount: only a mounted
-// namespace file can make a path's file system nsfs.
-func pinned(path string) bool {
+// isPin reports whether path itself (not a symlink to it, such as
+// /proc/PID/ns/net) is the root of a mount of an nsfs file: a pin.
+func isPin(path string) (bool, error) {
+	var stx unix.Statx_t
+	err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW|unix.AT_NO_AUTOMOUNT, unix.STATX_TYPE, &stx)
+	if err != nil {
+		return false, err
+	}
+	if stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT == 0 || stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT == 0 {
+		return false, nil
+	}
 	var fs unix.Statfs_t
-	return unix.Statfs(path, &fs) == nil && fs.Type == unix.NSFS_MAGIC
+	if err := unix.Statfs(path, &fs); err != nil {
+		return false, err
+	}
+	return fs.Type == unix.NSFS_MAGIC, nil
 }
 
 // Unpin releases a namespace pinned at path: a lazy unmount, then the
 // file is removed. It refuses, changing nothing, a path that is not an
 // nsfs bind mount.
 func Unpin(path string) error {
-	var fs unix.Statfs_t
-	if err := unix.Statfs(path, &fs); err != nil {
+	ok, err := isPin(path)
+	if err != nil {
 		return fmt.Errorf("unpin %s: %w", path, err)
 	}
-	if fs.Type != unix.NSFS_MAGIC {
+	if !ok {
 		return fmt.Errorf("unpin %s: %w", path, ErrNotPinned)
 	}
 	if err := unix.Unmount(path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil {

@@ -204,8 +204,10 @@ func ParseLink(link []byte) (t Type, ino uint64, ok bool) {
 	}
 	for _, x := range Types {
 		if string(link[:i]) == string(x) {
-			ino, ok = parseIno(link[i+1:])
-			return x, ino, ok
+			if ino, ok = parseIno(link[i+1:]); ok {
+				return x, ino, true
+			}
+			return "", 0, false
 		}
 	}
 	return "", 0, false

@@ -84,3 +84,35 @@ func explainMapError(spec *Spec, err error) error {
 	}
 	return fmt.Errorf("uid_map %v / gid_map %v refused: %w", spec.UIDMap, spec.GIDMap, errno)
 }
+
+// insideCredential picks the ids the child takes on inside its new user
+// namespace when explicit maps do not cover our own ids (then the child
+// would be the overflow id): root when 0 is mapped, else the first id
+// mapped, as a process entering a container starts. nil keeps ours.
+func insideCredential(spec *Spec) *syscall.Credential {
+	if spec.MapRoot || (len(spec.UIDMap) == 0 && len(spec.GIDMap) == 0) {
+		return nil
+	}
+	pick := func(ms []IDMap, own int) (uint32, bool) {
+		for _, m := range ms {
+			if own >= m.Outside && own < m.Outside+m.Count {
+				return uint32(m.Inside + own - m.Outside), true
+			}
+		}
+		for _, m := range ms {
+			if m.Inside == 0 {
+				return 0, true
+			}
+		}
+		if len(ms) > 0 {
+			return uint32(ms[0].Inside), true
+		}
+		return 0, false
+	}
+	uid, okU := pick(spec.UIDMap, os.Geteuid())
+	gid, okG := pick(spec.GIDMap, os.Getegid())
+	if !okU || !okG {
+		return nil // an id stays unmapped: the kernel would refuse setresuid/gid
+	}
+	return &syscall.Credential{Uid: uid, Gid: gid, NoSetGroups: spec.Setgroups == "deny"}
+}

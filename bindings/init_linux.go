@@ -1,0 +1,8 @@
+//go:build linux
+
+package bindings
+
+import "github.com/nsh-lua/nsh/bindings/spawn"
+
+func isSpawnChild() bool  { return spawn.IsChild() }
+func spawnChildMain() int { return spawn.ChildMain() }

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package bindings
+
+func isSpawnChild() bool  { return false }
+func spawnChildMain() int { return 0 }

@@ -1,0 +1,125 @@
+//go:build linux
+
+package bindings
+
+import (
+	"bytes"
+
+	"github.com/nsh-lua/nsh/bindings/netns"
+	lua "github.com/yuin/gopher-lua"
+)
+
+func init() {
+	Register(&Module{
+		Name: "netns",
+		Funcs: []Func{
+			{Name: "exec", Args: "(name, argv… | {argv…, …})", Returns: "{code=, signal=, stdout=, stderr=}", Fn: netnsExec,
+				Doc: "Runs a command as `ip netns exec` does (in the named network namespace and a new mount namespace with / a recursive slave, " +
+					"a fresh /sys, and each /etc/netns/NAME/* bound over /etc/*), waits for it and returns how it ended like ns.run; a table takes ns.run's options.",
+				Equiv: "ip netns exec NAME CMD…",
+				Example: exampleName + `netns.add(name):close()
+local r = netns.exec(name, "ip", "-o", "link")
+assert(r.code == 0)
+print(r.stdout)
+r = netns.exec(name, {"ls", "/sys/class/net", stderr = "inherit"})
+assert(r.stdout == "lo\n")
+netns.del(name)`},
+			{Name: "with", Args: "(name, fn, …)", Returns: "fn's results", Fn: netnsWith,
+				Doc:   "Calls fn(…) with the shell inside the named network namespace, as ns.with does, and returns its results.",
+				Equiv: "ip netns exec NAME (for Lua code)",
+				Example: exampleName + `netns.add(name):close()
+local links = netns.with(name, function()
+  return io.popen("ip -o link"):read("*a")
+end)
+assert(links:match("^1: lo:"))
+netns.del(name)`},
+		},
+	})
+}
+
+// netnsExec is netns.exec(name, argv…) or netns.exec(name, {argv…, opts}):
+// ns.run's options and result, with the spec completed by netns.ExecSpec.
+func netnsExec(L *lua.LState) int {
+	name := checkNetnsName(L, 1)
+	opts := execOptions(L)
+	if opts.RawGetString("propagation") != lua.LNil {
+		L.ArgError(2, "option 'propagation': netns.exec makes / a recursive slave, as ip netns exec does")
+	}
+	req := checkSpawnOpts(L, 2, true, [3]string{modeInherit, modeCapture, modeCapture})
+	spec, h, err := netns.ExecSpec(name, req.spec)
+	if err != nil {
+		req.release()
+		return raiseNetns(L, "exec", name, err)
+	}
+	defer h.Close() // also when startFromLua raises
+	req.spec = spec
+	var out, errb *bytes.Buffer
+	if captured(opts, "stdout") {
+		out = &bytes.Buffer{}
+		req.spec.Stdout = out
+	}
+	if captured(opts, "stderr") {
+		errb = &bytes.Buffer{}
+		req.spec.Stderr = errb
+	}
+	p := startFromLua(L, "netns.exec", req)
+	res, err := p.Wait(luaContext(L))
+	if err != nil {
+		return Raise(L, "netns.exec", name, err)
+	}
+	if out != nil {
+		res.Stdout = out.Bytes()
+	}
+	if errb != nil {
+		res.Stderr = errb.Bytes()
+	}
+	pushRunResult(L, res)
+	return 1
+}
+
+// execOptions returns the options table of netns.exec at argument 2,
+// first building it from the arguments when they are the argv itself.
+func execOptions(L *lua.LState) *lua.LTable {
+	if tb, ok := L.Get(2).(*lua.LTable); ok && L.GetTop() == 2 {
+		return tb
+	}
+	tb := L.CreateTable(L.GetTop()-1, 0)
+	for i := 2; i <= L.GetTop(); i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString, lua.LNumber:
+			tb.Append(v)
+		default:
+			L.ArgError(i, "string expected, got "+v.Type().String())
+		}
+	}
+	if tb.Len() == 0 {
+		L.ArgError(2, "no command given")
+	}
+	L.SetTop(1)
+	L.Push(tb)
+	return tb
+}
+
+// captured reports whether ns.run would capture the stream: its mode is
+// unset or "capture".
+func captured(opts *lua.LTable, stream string) bool {
+	mode, _ := opts.RawGetString(stream).(lua.LString)
+	return mode == "" || mode == modeCapture
+}
+
+// netnsWith is netns.with(name, fn, …): ns.with with the named namespace
+// as the target.
+func netnsWith(L *lua.LState) int {
+	name := checkNetnsName(L, 1)
+	L.CheckFunction(2)
+	h, err := netns.Get(name)
+	if err != nil {
+		return raiseNetns(L, "with", name, err)
+	}
+	defer h.Close() // also when fn raises
+	ud := L.NewUserData()
+	ud.Value = h
+	L.SetMetatable(ud, handleMetatable(L))
+	L.Replace(1, ud)
+	return nsWith(L)
+}

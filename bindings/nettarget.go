@@ -1,0 +1,136 @@
+//go:build linux
+
+package bindings
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nsh-lua/nsh/bindings/netconf"
+	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/nsfs"
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+)
+
+// netTarget is the network namespace a link, addr or route call acts in:
+// an open namespace fd and the words an error uses to name it.
+type netTarget struct {
+	fd    int
+	owned *nsfs.Handle // the handle opened here, closed by close; nil for a caller's handle
+	where string       // "netns lab-a", "net:[4026532301]", …; "" for the shell's own
+}
+
+// close releases the namespace file if the target opened it.
+func (t *netTarget) close() {
+	if t.owned != nil {
+		t.owned.Close()
+		t.owned = nil
+	}
+}
+
+// netCause is an errno with words that fit the object better than the
+// errno's own text.
+type netCause struct {
+	msg   string
+	errno unix.Errno
+}
+
+func (c *netCause) Error() string { return c.msg }
+func (c *netCause) Unwrap() error { return c.errno }
+
+var (
+	// errNoNetns: ns= names a namespace that does not exist.
+	errNoNetns = &netCause{"no such network namespace", unix.ENOENT}
+	// errNoPid: ns= is a pid that does not exist.
+	errNoPid = &netCause{"no such process", unix.ESRCH}
+)
+
+// resolveNetTarget turns an ns= value (argument n, for errors) into a
+// namespace: nil is the calling thread's own network namespace at call time
+// (/proc/thread-self/ns/net), a string a name as `ip netns` keeps it, a
+// handle that namespace, a number the network namespace of that pid. The
+// caller must close the result.
+func resolveNetTarget(L *lua.LState, op string, n int, v lua.LValue) *netTarget {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return openNetPath(L, op, "/proc/thread-self/ns/net", "", "")
+	case lua.LString:
+		name := string(v)
+		if err := netns.ValidateName(name); err != nil {
+			L.ArgError(n, "ns: "+err.Error())
+		}
+		return openNetPath(L, op, netns.Path(name), "netns "+name, "netns "+name)
+	case lua.LNumber:
+		pid := int(v)
+		if float64(pid) != float64(v) || pid <= 0 {
+			L.ArgError(n, "ns: a pid must be a positive integer")
+		}
+		return openNetPath(L, op, fmt.Sprintf("/proc/%d/ns/net", pid), fmt.Sprintf("pid %d", pid), fmt.Sprintf("netns of pid %d", pid))
+	case *lua.LUserData:
+		if h, ok := v.Value.(*nsfs.Handle); ok {
+			if h.Closed() {
+				L.ArgError(n, "ns: handle is closed")
+			}
+			if h.Type() != nsfs.Type("net") {
+				L.ArgError(n, "ns: "+h.String()+" is not a network namespace")
+			}
+			return &netTarget{fd: h.Fd(), where: h.String()}
+		}
+	}
+	L.ArgError(n, "ns: a netns name, a namespace handle or a pid expected, got "+v.Type().String())
+	return nil
+}
+
+// openNetPath opens a namespace file; what names it in a "not found" error.
+func openNetPath(L *lua.LState, op, path, what, where string) *netTarget {
+	h, err := nsfs.Open(path)
+	switch {
+	case errors.Is(err, unix.ENOENT) && strings.HasPrefix(what, "netns "):
+		Raise(L, op, what, errNoNetns)
+	case errors.Is(err, unix.ENOENT):
+		Raise(L, op, what, errNoPid)
+	case errors.Is(err, nsfs.ErrNotNamespace):
+		Raise(L, op, what, &netCause{path + " is not a namespace file", unix.EINVAL})
+	case err != nil:
+		Raise(L, op, what, err)
+	}
+	if h.Type() != nsfs.Type("net") {
+		h.Close()
+		Raise(L, op, what, &netCause{"not a network namespace", unix.EINVAL})
+	}
+	return &netTarget{fd: h.Fd(), owned: h, where: where}
+}
+
+// netConn opens a netlink connection inside the namespace of ns= (argument
+// n). The caller closes both results.
+func netConn(L *lua.LState, op string, n int, ns lua.LValue) (*netconf.Conn, *netTarget) {
+	t := resolveNetTarget(L, op, n, ns)
+	c, err := netconf.Open(t.fd)
+	if err != nil {
+		t.close()
+		raiseNet(L, op, n, t, err)
+	}
+	return c, t
+}
+
+// raiseNet raises a netconf failure: refused input as a bad argument n,
+// kernel errors as an nsh error naming the object and, when the call acted
+// in another namespace, where ("addr.add: eth9: no such device (in netns
+// lab-a)").
+func raiseNet(L *lua.LState, op string, n int, t *netTarget, err error) int {
+	target, cause := "", err
+	var ne *netconf.Error
+	if errors.As(err, &ne) {
+		target, cause = ne.Name, ne.Err
+	}
+	if errors.Is(err, netconf.ErrInvalid) {
+		L.ArgError(n, cause.Error())
+	}
+	e := NewError(op, target, cause)
+	if t != nil && t.where != "" {
+		e.Hint = strings.TrimSuffix("in "+t.where+"; "+e.Hint, "; ")
+	}
+	return Raise(L, op, target, e)
+}

@@ -1,0 +1,128 @@
+//go:build linux
+
+package bindings
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/spawn"
+	lua "github.com/yuin/gopher-lua"
+)
+
+func init() {
+	Register(&Module{
+		Name: "ns",
+		Funcs: []Func{
+			{Name: "unshare", Args: "(type, … [, {propagation=}])", Fn: nsUnshare, Thread: true,
+				Doc: "Moves the shell into new namespaces of the given types, like unshare(2) on the shell itself: net, uts, ipc, cgroup and mnt (made private, or as propagation says) at once, " +
+					"pid and time for the children it starts next; user is refused (use ns.spawn or ns.clone).",
+				Equiv:   "unshare -n (on the shell itself)",
+				Example: "local before = ns.self(\"uts\")\nns.with(before, function()\n  ns.unshare(\"uts\")\n  assert(ns.self(\"uts\") ~= before)\nend)\nassert(ns.self(\"uts\") == before)"},
+			{Name: "setns", Args: "(target [, types])", Fn: nsSetns, Thread: true,
+				Doc: "Moves the shell into existing namespaces, like setns(2): target is a handle, a list of handles, a {type=handle} table or a pid " +
+					"(then types picks which, default all that differ); user and time are refused (use ns.spawn{join=…}).",
+				Equiv:   "nsenter -t PID -n (on the shell itself)",
+				Example: "local p = ns.spawn{\"sleep\", \"60\", new = {\"uts\"}}\nns.with({}, function()\n  ns.setns(p.pid, {\"uts\"})\n  assert(ns.self(\"uts\") == p:ns(\"uts\"))\nend)\np:kill()\np:wait()"},
+			{Name: "with", Args: "(target, fn, …)", Returns: "fn's results", Fn: nsWith,
+				Doc: "Calls fn(…) with the shell inside target (a handle, a list, a {type=handle} table or a pid) and returns its results; " +
+					"the shell is back where it was afterwards, also when fn raises, and an inner with keeps the outer namespaces.",
+				Equiv:   "nsenter -t PID -n -u CMD",
+				Example: "local p = ns.spawn{\"sleep\", \"60\", new = {\"net\", \"uts\"}, hostname = \"lab\"}\nlocal name = ns.with(p.pid, function()\n  return io.popen(\"hostname\"):read(\"*l\")\nend)\nassert(name == \"lab\")\np:kill()\np:wait()"},
+		},
+	})
+}
+
+// nsUnshare is ns.unshare(type, … [, opts]) on the thread running Lua.
+func nsUnshare(L *lua.LState) int {
+	var types []nsfs.Type
+	prop := ""
+	for i := 1; i <= L.GetTop(); i++ {
+		if opts, ok := L.Get(i).(*lua.LTable); ok && i == L.GetTop() && opts.Len() == 0 {
+			o := optReader{L, i, opts}
+			prop = o.str("propagation")
+			continue
+		}
+		types = append(types, checkTypeList(L, i)...)
+	}
+	if len(types) == 0 {
+		L.ArgError(1, "namespace type expected")
+	}
+	if err := spawn.Unshare(types, prop); err != nil {
+		return raiseEnter(L, "ns.unshare", typeNames(types), err)
+	}
+	return 0
+}
+
+// nsSetns is ns.setns(target [, types]) on the thread running Lua.
+func nsSetns(L *lua.LState) int {
+	target := checkTarget(L, 1, checkTypeList(L, 2))
+	defer target.Close()
+	if err := spawn.Setns(target.hs); err != nil {
+		return raiseEnter(L, "ns.setns", target.name, err)
+	}
+	return 0
+}
+
+// nsWith is ns.with(target, fn, …): fn runs on a fresh thread that took on
+// the calling thread's namespaces and then entered target; this thread
+// waits, and the fresh one dies afterwards (DESIGN.md rule 3).
+func nsWith(L *lua.LState) int {
+	var target *nsTarget
+	if tb, ok := L.Get(1).(*lua.LTable); ok && tb.Len() == 0 && isEmpty(tb) {
+		target = &nsTarget{name: "current"} // {}: a scope in the current set
+	} else {
+		target = checkTarget(L, 1, nil)
+	}
+	defer target.Close()
+	fn := L.CheckFunction(2)
+	base, err := spawn.CurrentSet()
+	if err != nil {
+		return raiseEnter(L, "ns.with", target.name, err)
+	}
+	defer base.Close()
+	top := L.GetTop()
+	var callErr error
+	err = spawn.With(base, target.hs, func() {
+		L.Push(fn)
+		for i := 3; i <= top; i++ {
+			L.Push(L.Get(i))
+		}
+		callErr = L.PCall(top-2, lua.MultRet, nil)
+	})
+	if err != nil {
+		L.SetTop(top)
+		return raiseEnter(L, "ns.with", target.name, err)
+	}
+	if callErr != nil {
+		L.SetTop(top)
+		var api *lua.ApiError
+		if errors.As(callErr, &api) && api.Object != nil {
+			L.Error(api.Object, 0) // the value fn raised, unchanged
+		}
+		L.RaiseError("%s", callErr.Error())
+	}
+	return L.GetTop() - top
+}
+
+func isEmpty(tb *lua.LTable) bool {
+	k, _ := tb.Next(lua.LNil)
+	return k == lua.LNil
+}
+
+// raiseEnter raises err; bad options become bad-argument errors.
+func raiseEnter(L *lua.LState, op, target string, err error) int {
+	if errors.Is(err, spawn.ErrBadSpec) {
+		L.ArgError(1, strings.TrimPrefix(err.Error(), spawn.ErrBadSpec.Error()+": "))
+	}
+	return Raise(L, op, target, err)
+}
+
+func typeNames(ts []nsfs.Type) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = string(t)
+	}
+	return strings.Join(s, ",")
+}

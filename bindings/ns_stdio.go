@@ -1,0 +1,92 @@
+//go:build linux
+
+package bindings
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Stream modes of ns.spawn's stdin, stdout and stderr options; a value that
+// is none of these is a file path. "capture" is ns.run's default for output.
+const (
+	modeInherit = "inherit"
+	modePipe    = "pipe"
+	modeNull    = "null"
+	modeCapture = "capture"
+)
+
+var streamNames = [3]string{"stdin", "stdout", "stderr"}
+
+func stdioModes(o optReader, defaults [3]string) [3]string {
+	var m [3]string
+	for i, key := range streamNames {
+		m[i] = o.str(key)
+		if m[i] == "" {
+			m[i] = defaults[i]
+		}
+		if m[i] == modeCapture && i == 0 {
+			o.fail(key, "capture is for stdout and stderr")
+		}
+	}
+	return m
+}
+
+// openStdio connects the spec's streams as modes say.
+func openStdio(L *lua.LState, req *spawnReq, modes [3]string) error {
+	s := &req.spec
+	rt := RuntimeOf(L)
+	inherit := [3]any{os.Stdin, os.Stdout, os.Stderr}
+	if rt != nil {
+		inherit[1], inherit[2] = rt.Stdout(), rt.Stderr()
+	}
+	for i, mode := range modes {
+		var v any
+		switch mode {
+		case modeInherit:
+			v = inherit[i]
+		case modeNull, modeCapture:
+		case modePipe:
+			switch i {
+			case 0:
+				s.PipeStdin = true
+			case 1:
+				s.PipeStdout = true
+			case 2:
+				s.PipeStderr = true
+			}
+		default:
+			f, err := openStreamFile(mode, i == 0)
+			if err != nil {
+				return fmt.Errorf("%s: %w", streamNames[i], err)
+			}
+			req.files = append(req.files, f)
+			v = f
+		}
+		switch i {
+		case 0:
+			if r, ok := v.(io.Reader); ok {
+				s.Stdin = r
+			}
+		case 1:
+			if w, ok := v.(io.Writer); ok {
+				s.Stdout = w
+			}
+		case 2:
+			if w, ok := v.(io.Writer); ok {
+				s.Stderr = w
+			}
+		}
+	}
+	return nil
+}
+
+func openStreamFile(path string, read bool) (*os.File, error) {
+	if read {
+		return os.Open(path)
+	}
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+}

@@ -1,0 +1,238 @@
+//go:build linux
+
+package nsfs
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+)
+
+// lsnsRow is one namespace as `lsns -J -o NS,TYPE,NPROCS,PID,PNS,ONS`
+// prints it.
+type lsnsRow struct {
+	NS     uint64 `json:"ns"`
+	Type   Type   `json:"type"`
+	NProcs int    `json:"nprocs"`
+	PID    int    `json:"pid"`
+	PNS    uint64 `json:"pns"`
+	ONS    uint64 `json:"ons"`
+}
+
+func lsns(t *testing.T) map[nsKey]lsnsRow {
+	t.Helper()
+	out := testutil.Cmd(t, "lsns", "-J", "-o", "NS,TYPE,NPROCS,PID,PNS,ONS")
+	var doc struct {
+		Namespaces []lsnsRow `json:"namespaces"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("lsns -J: %v\n%s", err, out)
+	}
+	rows := map[nsKey]lsnsRow{}
+	for _, r := range doc.Namespaces {
+		rows[nsKey{r.Type, r.NS}] = r
+	}
+	return rows
+}
+
+// crossCheck compares List with lsns on the namespaces the test made for
+// the given processes: inode, type, process count, lowest pid, parent and
+// owner. The host's namespaces are left out: processes of the machine come
+// and go between the two listings.
+func crossCheck(t *testing.T, pids []int) {
+	t.Helper()
+	want := lsns(t)
+	got := listT(t, ListOptions{})
+	checked := 0
+	for _, pid := range pids {
+		for _, typ := range Types {
+			_, ino := readlinkIno(t, fmt.Sprintf("/proc/%d/ns/%s", pid, typ))
+			if _, host := readlinkIno(t, "/proc/self/ns/"+string(typ)); host == ino {
+				continue
+			}
+			w, ok := want[nsKey{typ, ino}]
+			if !ok {
+				t.Errorf("lsns does not list %s:[%d] of pid %d", typ, ino, pid)
+				continue
+			}
+			n := find(got, typ, ino)
+			if n == nil {
+				t.Errorf("List misses %s:[%d] of pid %d", typ, ino, pid)
+				continue
+			}
+			g := lsnsRow{NS: n.Inode, Type: n.Type, NProcs: n.NProcs, PID: n.PID, PNS: n.Parent, ONS: n.Owner}
+			if g != w {
+				t.Errorf("pid %d %s: List %+v, lsns %+v", pid, typ, g, w)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("nothing cross-checked")
+	}
+	t.Logf("%d namespaces agree with lsns", checked)
+}
+
+// TestListMatchesLsnsUnshare nests user and pid namespaces two deep with
+// unshare(1) and compares List with lsns on every namespace of the chain.
+func TestListMatchesLsnsUnshare(t *testing.T) {
+	testutil.RequireRoot(t)
+	s := start(t, "unshare", "-Urpf", "--mount-proc", "unshare", "-Urpf", "--mount-proc", "sleep", "60")
+	// unshare (user U1), its child running the inner unshare (U2, pid
+	// ns1), and sleep (U2, pid ns2).
+	chain := descendants(t, s.pid(), 2, "sleep")
+	crossCheck(t, chain)
+	checkNesting(t, User, chain[0], chain[1])
+	checkNesting(t, PID, chain[1], chain[2])
+	checkOwner(t, chain[2])
+}
+
+// TestListMatchesLsnsGo does the same with namespaces Go makes with clone
+// flags, as nsh does: a chain of user+pid namespaces two deep.
+func TestListMatchesLsnsGo(t *testing.T) {
+	testutil.RequireRoot(t)
+	chain, seen := startNested(t, 2)
+	if seen["self"] != 1 {
+		t.Errorf("innermost sees itself as pid %d, want 1", seen["self"])
+	}
+	crossCheck(t, chain)
+	for _, typ := range []Type{User, PID} {
+		checkNesting(t, typ, chain[0], chain[1])
+	}
+	checkOwner(t, chain[1])
+}
+
+// checkNesting checks that inner's namespace of type typ is a child of
+// outer's, which is a child of this process's, through Parent.
+func checkNesting(t *testing.T, typ Type, outer, inner int) {
+	t.Helper()
+	h0 := openT(t, "/proc/self/ns/"+string(typ))
+	h1 := openT(t, fmt.Sprintf("/proc/%d/ns/%s", outer, typ))
+	h2 := openT(t, fmt.Sprintf("/proc/%d/ns/%s", inner, typ))
+	if h0.Same(h1) || h1.Same(h2) {
+		t.Fatalf("%s: not nested: %s %s %s", typ, h0, h1, h2)
+	}
+	p2, err := h2.Parent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p2.Close()
+	p1, err := p2.Parent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p1.Close()
+	if !p2.Same(h1) || !p1.Same(h0) {
+		t.Errorf("%s: parents of %s are %s, %s; want %s, %s", typ, h2, p2, p1, h1, h0)
+	}
+}
+
+// checkOwner checks that pid's pid namespace is owned by its user
+// namespace, whose creator is root.
+func checkOwner(t *testing.T, pid int) {
+	t.Helper()
+	u := openT(t, fmt.Sprintf("/proc/%d/ns/user", pid))
+	p := openT(t, fmt.Sprintf("/proc/%d/ns/pid", pid))
+	o, err := p.Owner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if !o.Same(u) {
+		t.Errorf("owner of %s is %s, want %s", p, o, u)
+	}
+	if uid, err := u.OwnerUID(); err != nil || uid != 0 {
+		t.Errorf("owner uid of %s: %d, %v", u, uid, err)
+	}
+}
+
+// TestListPinnedAndFDOnly checks that namespaces no process is in appear:
+// one pinned only by a bind mount (unshare --net=FILE) and one held only by
+// an open descriptor of a sleeping process.
+func TestListPinnedAndFDOnly(t *testing.T) {
+	testutil.RequireRoot(t)
+	pin := filepath.Join(testutil.TempDir(t), "net")
+	if err := os.WriteFile(pin, nil, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Cmd(t, "unshare", "--net="+pin, "true")
+	t.Cleanup(func() { Unpin(pin) })
+	h := openT(t, pin)
+	pinned := h.Inode()
+	closeT(t, h)
+
+	s := start(t, "unshare", "--net", "sh", "-c", "exec 7</proc/self/ns/net; readlink /proc/self/ns/net; exec unshare --net sleep 60")
+	_, held, ok := ParseLink([]byte(s.line(t)))
+	if !ok {
+		t.Fatal("no net namespace link printed")
+	}
+	sleeper := descendants(t, s.pid(), 0, "sleep")[0]
+
+	list := listT(t, ListOptions{Types: []Type{Net}})
+	n := find(list, Net, pinned)
+	if n == nil || n.NProcs != 0 || n.PID != 0 || len(n.Paths) == 0 || n.Paths[0] != pin {
+		t.Errorf("pinned-only namespace net:[%d]: %+v, want no processes and path %s", pinned, n, pin)
+	}
+	n = find(list, Net, held)
+	wantPath := fmt.Sprintf("/proc/%d/fd/7", sleeper)
+	if n == nil || n.NProcs != 0 || len(n.Paths) != 1 || n.Paths[0] != wantPath {
+		t.Errorf("fd-only namespace net:[%d]: %+v, want path %s", held, n, wantPath)
+	}
+	if n != nil && (n.Owner == 0 || n.ID == 0) {
+		t.Errorf("fd-only namespace not asked about: owner %d id %d", n.Owner, n.ID)
+	}
+	for _, x := range list {
+		if x.Type != Net {
+			t.Errorf("List{Types: net} returned %s", x)
+		}
+	}
+}
+
+// TestListRecords checks the process columns against /proc and each
+// record's id against NS_GET_ID.
+func TestListRecords(t *testing.T) {
+	testutil.RequireRoot(t)
+	s := start(t, "unshare", "--uts", "sleep", "60")
+	pid := descendants(t, s.pid(), 0, "sleep")[0]
+	h := openT(t, fmt.Sprintf("/proc/%d/ns/uts", pid))
+	n := find(listT(t, ListOptions{}), UTS, h.Inode())
+	if n == nil {
+		t.Fatalf("List misses %s", h)
+	}
+	id, _ := h.ID()
+	want := Namespace{Type: UTS, Inode: h.Inode(), ID: id, NProcs: 1, PID: pid, PPID: os.Getpid(),
+		Command: "sleep 60", UID: 0, User: "root", NetNSID: -1}
+	got := *n
+	got.Owner, got.Parent, got.Paths, got.src, got.tid = 0, 0, nil, "", 0
+	if got.PPID == s.pid() { // unshare forks no child for uts: sleep is unshare itself
+		want.PPID = s.pid()
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("record\n got %+v\nwant %+v", got, want)
+	}
+	if !strings.HasPrefix(n.String(), fmt.Sprintf("uts:[%d] 1 procs", h.Inode())) {
+		t.Errorf("String() = %q", n.String())
+	}
+}
+
+// TestPIDs checks Handle.PIDs against the processes the test made.
+func TestPIDs(t *testing.T) {
+	testutil.RequireRoot(t)
+	s := start(t, "unshare", "--ipc", "sh", "-c", "sleep 60 & sleep 60 & echo ready; wait")
+	s.line(t)
+	h := openT(t, fmt.Sprintf("/proc/%d/ns/ipc", s.pid()))
+	kids := children(s.pid())
+	want := append([]int{s.pid()}, kids...)
+	got, err := h.PIDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("PIDs = %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,17 @@
+//go:build linux
+
+package nsfs
+
+import (
+	"os"
+	"testing"
+
+	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+)
+
+func TestMain(m *testing.M) {
+	if nestChild() {
+		return // a re-executed test binary, serving as a process in new namespaces
+	}
+	os.Exit(testutil.Main(m))
+}

@@ -1,0 +1,222 @@
+//go:build linux
+
+package bindings
+
+import (
+	"errors"
+
+	"github.com/nsh-lua/nsh/bindings/netconf"
+	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/nsfs"
+	lua "github.com/yuin/gopher-lua"
+)
+
+const topoExample = `local lab = topo.up{
+  prefix = "ex-topo-" .. math.random(1e6) .. "-",
+  hosts = {"a", "b"},
+  links = {{"a", "b", ip = {"10.0.0.1/24", "10.0.0.2/24"}}},
+}
+print(lab.hosts.b:addr())
+lab:down()`
+
+func init() {
+	Register(&Module{
+		Name: "topo",
+		Doc: "Declarative network labs. A spec names hosts (each a named netns), routers (a netns with forwarding on), " +
+			"switches (a bridge in its own netns, or in the shell's with `{host = true}`), links between them " +
+			"(veth pairs, each peer born in its namespace) with addresses, and routes; `host` names the shell's own " +
+			"namespace. A lab records what it made and tears down by deleting its namespaces: exactly what it made, " +
+			"once, also when the script fails or is interrupted, and when nsh exits (unless `keep = true`).\n\n" +
+			"Spec: `{prefix=, keep=, hosts=, routers=, switches=, links=}`. hosts, routers and switches are lists of " +
+			"names or maps name → options (`gw = \"10.0.1.1\"` for a default route, `routes = {{dst=, via=, dev=}, …}`, " +
+			"`host = true` for a switch). A link is `{\"a\", \"b\", ip = {\"10.0.0.1/24\", \"10.0.0.2/24\"}, mtu=}`; an " +
+			"end may name its interface (`\"a:eth5\"`); interfaces are eth0, eth1, … on hosts and routers and p1, p2, … " +
+			"on switches, and on the host side `PREFIX..PEER`. Namespaces are named `PREFIX..NODE`.\n\n" +
+			"A lab `t` has `t.hosts`, `t.routers`, `t.switches`, `t.nodes` (by name), `t.prefix`, `t:down()` and " +
+			"`t:with(fn, …)`; a node `n` has `n.name`, `n.netns` (the namespace's name, for `ns=`), `n.kind`, " +
+			"`n:run(cmd | argv [, opts])` (a command inside, like netns.exec), `n:with(fn, …)` (like netns.with), " +
+			"`n:addr([dev])` (its first IPv4 address, else IPv6, without prefix) and `n:addrs()`.",
+		Funcs: []Func{
+			{Name: "up", Args: "(spec)", Returns: "lab",
+				Doc:     "Builds the lab a spec describes and returns it; on failure it removes what it made and raises.",
+				Example: topoExample},
+			{Name: "with", Args: "(spec, fn, …)", Returns: "fn's results",
+				Doc: "Builds a lab, calls fn(lab, …), and always tears the lab down, also when fn raises or the " +
+					"script is interrupted; returns fn's results or raises its error.",
+				Example: `topo.with({
+  prefix = "ex-with-" .. math.random(1e6) .. "-",
+  hosts = {"a", "b"},
+  links = {{"a", "b", ip = {"10.0.0.1/24", "10.0.0.2/24"}}},
+}, function(lab)
+  print(lab.hosts.a.kind, lab.hosts.a:addr())
+end)`},
+		},
+		Fields: func(L *lua.LState, mod *lua.LTable) {
+			mt := L.NewTypeMetatable(topoLedgerMeta)
+			L.SetField(mt, "__index", L.SetFuncs(L.NewTable(), topoLedgerMethods))
+			mod.RawSetString("_ledger", L.NewFunction(topoLedgerNew))
+		},
+		Lua: "topo.lua",
+	})
+}
+
+// topoLedgerMeta is the metatable of the internal ledger object topo.lua
+// builds with; it is not part of the documented surface.
+const topoLedgerMeta = "nsh.topo.ledger"
+
+// topoLedger wraps a netconf.Ledger for the runtime: it is an io.Closer the
+// runtime tears down at exit unless the lab is kept.
+type topoLedger struct {
+	*netconf.Ledger
+	rt   *Runtime
+	keep bool
+}
+
+// Close tears the lab down, or only releases its handles when the lab is
+// kept; the runtime calls it at exit.
+func (t *topoLedger) Close() error {
+	if t.keep {
+		t.Release()
+		return nil
+	}
+	return t.Teardown()
+}
+
+var topoLedgerMethods = map[string]lua.LGFunction{
+	"netns":     topoLedgerNetns,
+	"host":      topoLedgerHost,
+	"host_link": topoLedgerHostLink,
+	"down":      topoLedgerDown,
+	"guard":     topoLedgerGuard,
+	"run":       topoLedgerRun,
+	"names":     topoLedgerNames,
+}
+
+// topoLedgerNew is topo._ledger(keep).
+func topoLedgerNew(L *lua.LState) int {
+	t := &topoLedger{Ledger: netconf.NewLedger(), rt: RuntimeOf(L), keep: L.ToBool(1)}
+	if t.rt != nil {
+		t.rt.Track(t)
+	}
+	ud := L.NewUserData()
+	ud.Value = t
+	L.SetMetatable(ud, L.GetTypeMetatable(topoLedgerMeta))
+	L.Push(ud)
+	return 1
+}
+
+func checkLedger(L *lua.LState) *topoLedger {
+	if t, ok := L.CheckUserData(1).Value.(*topoLedger); ok {
+		return t
+	}
+	L.ArgError(1, "topo ledger expected")
+	return nil
+}
+
+// pushOwnedHandle pushes a handle the ledger owns: the runtime does not
+// track it, and closing it from Lua is harmless.
+func pushOwnedHandle(L *lua.LState, h *nsfs.Handle) {
+	ud := L.NewUserData()
+	ud.Value = h
+	L.SetMetatable(ud, L.GetTypeMetatable(handleMeta))
+	L.Push(ud)
+}
+
+// topoLedgerNetns is ledger:netns(name): make and record a named netns.
+func topoLedgerNetns(L *lua.LState) int {
+	t := checkLedger(L)
+	name := L.CheckString(2)
+	h, err := t.AddNetns(name)
+	if err != nil {
+		var ne *netns.Error
+		if errors.As(err, &ne) {
+			err = ne.Err
+		}
+		return Raise(L, "topo.up", name, err)
+	}
+	pushOwnedHandle(L, h)
+	return 1
+}
+
+// topoLedgerHost is ledger:host(): the lab's host namespace.
+func topoLedgerHost(L *lua.LState) int {
+	h, err := checkLedger(L).Host()
+	if err != nil {
+		return Raise(L, "topo.up", "host", err)
+	}
+	pushOwnedHandle(L, h)
+	return 1
+}
+
+// topoLedgerHostLink is ledger:host_link(name).
+func topoLedgerHostLink(L *lua.LState) int {
+	if err := checkLedger(L).RecordHostLink(L.CheckString(2)); err != nil {
+		return raiseNet(L, "topo.up", 2, nil, err)
+	}
+	return 0
+}
+
+// topoLedgerDown is ledger:down().
+func topoLedgerDown(L *lua.LState) int {
+	t := checkLedger(L)
+	if t.rt != nil {
+		t.rt.Untrack(t)
+	}
+	if err := t.Teardown(); err != nil {
+		return Raise(L, "topo.down", "", err)
+	}
+	return 0
+}
+
+// topoLedgerNames is ledger:names().
+func topoLedgerNames(L *lua.LState) int {
+	names := checkLedger(L).Names()
+	out := L.CreateTable(len(names), 0)
+	for _, n := range names {
+		out.Append(lua.LString(n))
+	}
+	L.Push(out)
+	return 1
+}
+
+// topoLedgerGuard is ledger:guard(fn, …): it calls fn and, if fn raises,
+// tears the lab down before raising the error again. The teardown is Go,
+// so it runs even when the raise came from a cancelled script, when no
+// more Lua can run.
+func topoLedgerGuard(L *lua.LState) int {
+	return topoCall(L, false)
+}
+
+// topoLedgerRun is ledger:run(fn, …): it calls fn and tears the lab down
+// whatever happened, then returns fn's results or raises its error.
+func topoLedgerRun(L *lua.LState) int {
+	return topoCall(L, true)
+}
+
+func topoCall(L *lua.LState, always bool) int {
+	t := checkLedger(L)
+	fn := L.CheckFunction(2)
+	base := L.GetTop()
+	L.Push(fn)
+	for i := 3; i <= base; i++ {
+		L.Push(L.Get(i))
+	}
+	err := L.PCall(base-2, lua.MultRet, nil)
+	if err != nil || always {
+		if t.rt != nil {
+			t.rt.Untrack(t)
+		}
+		terr := t.Teardown()
+		if err != nil {
+			var api *lua.ApiError
+			if errors.As(err, &api) && api.Object != nil {
+				L.Error(api.Object, 0)
+			}
+			L.RaiseError("%s", err.Error())
+		}
+		if terr != nil {
+			return Raise(L, "topo.down", "", terr)
+		}
+	}
+	return L.GetTop() - base
+}

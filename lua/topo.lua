@@ -1,0 +1,257 @@
+-- The topology DSL: topo.up(spec) builds a lab of named network namespaces,
+-- bridges, veth links, addresses and routes; topo.with(spec, fn) builds one,
+-- runs fn, and always tears it down. It runs with the module table as its
+-- argument. Teardown is the Go ledger's (topo._ledger): it deletes exactly
+-- the namespaces and host-side links the build recorded, also when a
+-- cancelled script can run no more Lua.
+local topo = ...
+
+local loaded = package.loaded
+local function mod(name) return loaded[name] or _G[name] end
+
+local KINDS = {"hosts", "routers", "switches"}
+local KIND_OF = {hosts = "host", routers = "router", switches = "switch"}
+
+local function fail(fmt, ...)
+  error("topo.up: " .. string.format(fmt, ...), 3)
+end
+
+-- A name unlikely to collide with another lab's when the spec has none.
+local function default_prefix()
+  local digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+  local s = "lab"
+  for _ = 1, 4 do
+    local i = math.random(1, #digits)
+    s = s .. digits:sub(i, i)
+  end
+  return s .. "-"
+end
+
+-- nodes_of reads hosts/routers/switches given as a list of names or a map
+-- name -> options.
+local function nodes_of(spec, kind, into, order)
+  local given = spec[kind]
+  if given == nil then return end
+  if type(given) ~= "table" then fail("%s must be a table, got %s", kind, type(given)) end
+  local names = {}
+  for k, v in pairs(given) do
+    local name, opts = k, v
+    if type(k) == "number" then name, opts = v, {} end
+    if type(name) ~= "string" or not name:match("^[%w_.-]+$") then
+      fail("%s: bad node name %s (letters, digits, '_', '.', '-')", kind, tostring(name))
+    end
+    if type(opts) ~= "table" then fail("%s.%s: options must be a table, got %s", kind, name, type(opts)) end
+    if name == "host" then fail("'host' is the shell's own namespace, not a node name") end
+    if into[name] then fail("node name %s used twice", name) end
+    into[name] = {name = name, kind = KIND_OF[kind], opts = opts, ports = 0}
+    names[#names + 1] = name
+  end
+  table.sort(names)
+  for _, n in ipairs(names) do order[#order + 1] = n end
+end
+
+-- endpoint splits "node" or "node:ifname".
+local function endpoint(s, i, nodes)
+  if type(s) ~= "string" then fail("links[%d]: endpoints must be strings like \"a\" or \"a:eth0\"", i) end
+  local node, ifname = s:match("^([^:]+):(.+)$")
+  node = node or s
+  if node ~= "host" and not nodes[node] then fail("links[%d]: unknown node %s", i, node) end
+  return node, ifname
+end
+
+-- addrs_of reads one end's addresses: nil/false, a CIDR, or a list of them.
+local function addrs_of(v, i)
+  if v == nil or v == false then return {} end
+  if type(v) == "string" then return {v} end
+  if type(v) == "table" then return v end
+  fail("links[%d]: ip entries must be CIDR strings, lists of them, or false", i)
+end
+
+-- ifname_for picks the interface name of a link end on node n.
+local function ifname_for(plan, n, peer)
+  if n == "host" then
+    plan.host_ports[peer] = (plan.host_ports[peer] or 0) + 1
+    local name = plan.prefix .. peer
+    if plan.host_ports[peer] > 1 then name = name .. "." .. plan.host_ports[peer] end
+    return name
+  end
+  local node = plan.nodes[n]
+  node.ports = node.ports + 1
+  if node.kind == "switch" then return "p" .. node.ports end
+  return "eth" .. (node.ports - 1)
+end
+
+local function check_ifname(name, i)
+  if #name > 15 or name:find("[/:%s]") then
+    fail("links[%d]: interface name %q is not valid (at most 15 bytes, no '/', ':' or space): " ..
+      "use a shorter prefix or name the end (\"host:NAME\")", i, name)
+  end
+end
+
+-- plan checks a spec completely and works out every name before anything
+-- is made, so bad input leaves nothing behind.
+local function plan_of(spec)
+  if type(spec) ~= "table" then fail("spec must be a table, got %s", type(spec)) end
+  local known = {prefix = true, keep = true, hosts = true, routers = true, switches = true, links = true}
+  for k in pairs(spec) do
+    if not known[k] then fail("unknown spec field %s (prefix, keep, hosts, routers, switches, links)", tostring(k)) end
+  end
+  local prefix = spec.prefix or default_prefix()
+  if type(prefix) ~= "string" or prefix:find("/") then fail("prefix must be a string without '/'") end
+  local plan = {prefix = prefix, nodes = {}, order = {}, links = {}, host_ports = {}}
+  for _, kind in ipairs(KINDS) do nodes_of(spec, kind, plan.nodes, plan.order) end
+  for _, n in ipairs(plan.order) do
+    local node = plan.nodes[n]
+    node.netns = prefix .. n
+    if node.kind == "switch" then
+      node.bridge = node.opts.host and (prefix .. n) or "br0"
+      if node.opts.host then node.netns = nil; check_ifname(node.bridge, 0) end
+    end
+  end
+  local links = spec.links or {}
+  if type(links) ~= "table" then fail("links must be a list") end
+  for i, l in ipairs(links) do
+    if type(l) ~= "table" then fail("links[%d] must be a table", i) end
+    local a, ia = endpoint(l[1], i, plan.nodes)
+    local b, ib = endpoint(l[2], i, plan.nodes)
+    local ip = l.ip or {}
+    if type(ip) ~= "table" then fail("links[%d]: ip must be a list {addrA, addrB}", i) end
+    local lk = {
+      a = a, b = b, mtu = l.mtu,
+      ia = ia or ifname_for(plan, a, b), ib = ib or ifname_for(plan, b, a),
+      ipa = addrs_of(ip[1], i), ipb = addrs_of(ip[2], i),
+    }
+    check_ifname(lk.ia, i); check_ifname(lk.ib, i)
+    plan.links[#plan.links + 1] = lk
+  end
+  return plan
+end
+
+-- Node methods.
+local Node = {}
+Node.__index = Node
+
+function Node:run(cmd, opts)
+  local argv = cmd
+  if type(cmd) == "string" then argv = {"/bin/sh", "-c", cmd} end
+  if type(argv) ~= "table" then error("bad argument #1 to 'run' (command string or argv table expected)", 2) end
+  local req = {}
+  for i, a in ipairs(argv) do req[i] = a end
+  for k, v in pairs(opts or {}) do req[k] = v end
+  local ns = mod("ns")
+  if ns and ns.run then
+    req.join = self.handle
+    return ns.run(req)
+  end
+  return mod("netns").exec(self.netns, req)
+end
+
+function Node:with(fn, ...)
+  return mod("netns").with(self.netns, fn, ...)
+end
+
+function Node:addrs()
+  return mod("addr").list({ns = self.handle})
+end
+
+function Node:addr(dev)
+  local list = dev and mod("addr").list(dev, {ns = self.handle}) or self:addrs()
+  local v6
+  for _, a in ipairs(list) do
+    if a.scope == "global" then
+      local ip = a.address:match("^[^/]+")
+      if a.family == "inet" then return ip end
+      v6 = v6 or ip
+    end
+  end
+  return v6
+end
+
+-- Lab methods.
+local Lab = {}
+Lab.__index = Lab
+
+function Lab:down()
+  self._ledger:down()
+end
+
+function Lab:with(fn, ...)
+  return self._ledger:run(fn, self, ...)
+end
+
+-- build makes everything the plan names; the ledger records each namespace
+-- and host-side link as it is made.
+local function build(t, plan, ledger)
+  local link, addr, route, net = mod("link"), mod("addr"), mod("route"), mod("net")
+  local host
+  local function ns_of(n)
+    if n == "host" or not plan.nodes[n].netns then
+      host = host or ledger:host()
+      return host
+    end
+    return plan.nodes[n].handle
+  end
+  for _, n in ipairs(plan.order) do
+    local node = plan.nodes[n]
+    if node.netns then
+      node.handle = ledger:netns(node.netns)
+      link.set("lo", {ns = node.handle, up = true})
+    end
+    if node.kind == "router" then
+      net.sysctl("net.ipv4.ip_forward", 1, {ns = node.handle})
+      net.sysctl("net.ipv6.conf.all.forwarding", 1, {ns = node.handle})
+    elseif node.kind == "switch" then
+      link.add{ns = ns_of(n), name = node.bridge, type = "bridge", up = true}
+      if not node.netns then ledger:host_link(node.bridge) end
+    end
+  end
+  local function master(n)
+    local node = plan.nodes[n]
+    return node and node.bridge or nil
+  end
+  for _, l in ipairs(plan.links) do
+    local nsa, nsb = ns_of(l.a), ns_of(l.b)
+    link.add{ns = nsa, name = l.ia, type = "veth", peer = l.ib, peer_ns = nsb, mtu = l.mtu,
+      master = master(l.a), up = true}
+    if nsa == host then ledger:host_link(l.ia) end
+    if nsb == host then ledger:host_link(l.ib) end
+    link.set(l.ib, {ns = nsb, up = true, master = master(l.b)})
+    for _, cidr in ipairs(l.ipa) do addr.add(l.ia, cidr, {ns = nsa}) end
+    for _, cidr in ipairs(l.ipb) do addr.add(l.ib, cidr, {ns = nsb}) end
+  end
+  for _, n in ipairs(plan.order) do
+    local node = plan.nodes[n]
+    if node.opts.gw then route.add{ns = node.handle, dst = "default", via = node.opts.gw} end
+    for _, r in ipairs(node.opts.routes or {}) do
+      local req = {ns = node.handle}
+      for k, v in pairs(r) do req[k] = v end
+      route.add(req)
+    end
+  end
+end
+
+-- topo.up(spec) builds a lab and returns it; see the module's doc.
+function topo.up(spec)
+  local plan = plan_of(spec)
+  local ledger = topo._ledger(spec.keep)
+  local t = setmetatable({prefix = plan.prefix, nodes = {}, hosts = {}, routers = {}, switches = {},
+    _ledger = ledger}, Lab)
+  for _, n in ipairs(plan.order) do
+    local node = plan.nodes[n]
+    local obj = setmetatable({name = n, kind = node.kind, netns = node.netns, bridge = node.bridge}, Node)
+    t.nodes[n] = obj
+    local group = node.kind == "host" and t.hosts or node.kind == "router" and t.routers or t.switches
+    group[n] = obj
+  end
+  ledger:guard(build, t, plan, ledger)
+  for n, obj in pairs(t.nodes) do obj.handle = plan.nodes[n].handle end
+  return t
+end
+
+-- topo.with(spec, fn, ...) builds a lab, calls fn(lab, ...), and always tears
+-- the lab down; it returns fn's results or raises fn's error.
+function topo.with(spec, fn, ...)
+  if type(fn) ~= "function" then error("bad argument #2 to 'with' (function expected, got " .. type(fn) .. ")", 2) end
+  local t = topo.up(spec)
+  return t._ledger:run(fn, t, ...)
+end

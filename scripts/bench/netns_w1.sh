@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# W1: add then delete N named network namespaces (default 200), three ways,
+# in one run, each way timed as one whole process run (startup included):
+#   nsh    one nsh script: netns.add(name):close() N times, then netns.del N times
+#   batch  one `ip -batch` file: N `netns add`, then N `netns del`
+#   loop   a shell loop: N `ip netns add`, then N `ip netns del` processes
+# The ways are interleaved over several rounds (other work on the machine
+# disturbs single runs); the table shows the fastest and the median round,
+# the cost per operation (2N operations: N adds and N deletes) and ratios.
+# Targets: nsh within 1.15x of ip -batch; loop at least 4x slower than nsh.
+# Usage: scripts/bench/netns_w1.sh [N] [rounds]   (as root; NSH=path skips the build)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n=${1:-200}
+rounds=${2:-7}
+[ "$(id -u)" = 0 ] || { echo "netns_w1: run as root" >&2; exit 1; }
+command -v ip >/dev/null || { echo "netns_w1: needs ip (iproute2)" >&2; exit 1; }
+
+work=$(mktemp -d)
+prefix="w1-$$-"
+cleanup() {
+  for f in /run/netns/"$prefix"*; do
+    [ -e "$f" ] && ip netns del "$(basename "$f")" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+bin=${NSH:-}
+if [ -z "$bin" ]; then
+  bin=$work/nsh
+  go build -o "$bin" .
+fi
+
+cat >"$work/w1.lua" <<'EOF'
+local n, prefix = tonumber(arg[1]), arg[2]
+for i = 1, n do netns.add(prefix .. i):close() end
+for i = 1, n do netns.del(prefix .. i) end
+EOF
+{
+  for ((i = 1; i <= n; i++)); do echo "netns add ${prefix}b$i"; done
+  for ((i = 1; i <= n; i++)); do echo "netns del ${prefix}b$i"; done
+} >"$work/batch"
+
+run_nsh() { "$bin" "$work/w1.lua" "$n" "${prefix}n"; }
+run_batch() { ip -batch "$work/batch"; }
+run_loop() {
+  for ((i = 1; i <= n; i++)); do ip netns add "${prefix}l$i"; done
+  for ((i = 1; i <= n; i++)); do ip netns del "${prefix}l$i"; done
+}
+
+# time_us FUNC: run FUNC once, print its wall time in microseconds.
+time_us() {
+  local s e
+  s=$(date +%s%N)
+  "$1" >/dev/null
+  e=$(date +%s%N)
+  echo $(((e - s) / 1000))
+}
+
+# Check that each way really leaves nothing behind before timing it.
+for way in nsh batch loop; do
+  "run_$way" >/dev/null
+  if compgen -G "/run/netns/${prefix}*" >/dev/null; then
+    echo "netns_w1: $way left names behind" >&2
+    exit 1
+  fi
+done
+
+declare -A times
+for ((r = 0; r < rounds; r++)); do
+  for way in nsh batch loop; do
+    times[$way]+="$(time_us "run_$way") "
+  done
+done
+
+# stat WAY: "min median" of the rounds, in microseconds.
+stat() { printf '%s\n' ${times[$1]} | sort -n | awk '{a[NR]=$1} END {print a[1], a[int((NR+1)/2)]}'; }
+read -r nsh_min nsh_med <<<"$(stat nsh)"
+read -r batch_min batch_med <<<"$(stat batch)"
+read -r loop_min loop_med <<<"$(stat loop)"
+
+ops=$((2 * n))
+echo "W1: add then delete $n named netns ($ops operations), $rounds rounds"
+printf '  %-28s %10s %10s %12s\n' way "min ms" "median ms" "us/op (min)"
+row() { awk -v w="$1" -v a="$2" -v b="$3" -v o="$ops" 'BEGIN {printf "  %-28s %10.1f %10.1f %12.1f\n", w, a/1000, b/1000, a/o}'; }
+row "nsh script" "$nsh_min" "$nsh_med"
+row "ip -batch" "$batch_min" "$batch_med"
+row "shell loop of ip netns" "$loop_min" "$loop_med"
+awk -v a="$nsh_min" -v b="$batch_min" -v am="$nsh_med" -v bm="$batch_med" 'BEGIN {
+  printf "  nsh / ip -batch:   %.2fx (median %.2fx)  target <= 1.15x\n", a/b, am/bm }'
+awk -v a="$loop_min" -v b="$nsh_min" -v am="$loop_med" -v bm="$nsh_med" 'BEGIN {
+  printf "  shell loop / nsh:  %.2fx (median %.2fx)  target >= 4x\n", a/b, am/bm }'
