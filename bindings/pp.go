@@ -69,10 +69,10 @@ func (p *printer) flat(t *lua.LTable, n int) bool {
 	width := 0
 	for i := 1; i <= n; i++ {
 		v := t.RawGetInt(i)
-		if _, isTable := v.(*lua.LTable); isTable {
+		if _, isTable := v.(*lua.LTable); isTable && p.L.GetMetaField(v, "__tostring") == lua.LNil {
 			return false
 		}
-		width += len(v.String()) + 2
+		width += len(p.L.ToStringMeta(v).String()) + 2
 	}
 	return width <= 72
 }

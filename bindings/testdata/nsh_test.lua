@@ -1,0 +1,58 @@
+-- Lua-level tests of the nsh module and the shell's conventions. Each
+-- test_* function runs as a Go subtest in a fresh runtime (see lua_test.go).
+
+function test_version(t)
+  assert(nsh.version:match("^%d+%.%d+%.%d+$"), nsh.version)
+end
+
+function test_repr_scalars_and_tables(t)
+  assert(nsh.repr("a\n") == '"a\\n"')
+  assert(nsh.repr(42) == "42")
+  assert(nsh.repr(nil) == "nil")
+  assert(nsh.repr({}) == "{}")
+  assert(nsh.repr({1, "x", true}) == '{ 1, "x", true }')
+  assert(nsh.repr({b = 2, a = 1, [3] = "c", ["not id"] = 0}) ==
+    '{\n  [3] = "c",\n  a = 1,\n  b = 2,\n  ["not id"] = 0,\n}', nsh.repr({b = 2, a = 1, [3] = "c", ["not id"] = 0}))
+end
+
+function test_repr_is_cycle_safe(t)
+  local a = {name = "a"}
+  local b = {name = "b", peer = a}
+  a.peer = b
+  a.self = a
+  local s = nsh.repr(a)
+  assert(s:find("self = <cycle>", 1, true), s)
+  assert(s:find('peer = {\n    name = "b",\n    peer = <cycle>,', 1, true), s)
+end
+
+function test_repr_uses_tostring_metamethod(t)
+  local v = setmetatable({}, {__tostring = function() return "custom" end})
+  assert(nsh.repr({v}) == "{ custom }", nsh.repr({v}))
+end
+
+function test_keys_sorted(t)
+  local ks = nsh.keys({b = 1, a = 1, [2] = 1, [1] = 1})
+  assert(table.concat(ks, ",") == "1,2,a,b", table.concat(ks, ","))
+end
+
+function test_modules_are_globals_and_required(t)
+  for _, name in ipairs({"nsh", "ns"}) do
+    assert(type(_G[name]) == "table", name)
+    assert(require(name) == _G[name], name .. ": require returns another table")
+  end
+end
+
+function test_help_of_unknown_name_is_an_error(t)
+  local ok, err = pcall(help, "nope.nothing")
+  assert(not ok and tostring(err):find("no help for nope.nothing", 1, true), tostring(err))
+end
+
+function test_harness_names_are_unique_and_prefixed(t)
+  local a, b = t:name(), t:name()
+  assert(a ~= b)
+  assert(a:sub(1, #t:prefix()) == t:prefix())
+  local dir = t:tempdir()
+  assert(dir:find(t:prefix(), 1, true))
+  local ran = false
+  t:cleanup(function() ran = true end)
+end
