@@ -45,9 +45,19 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Errno() string {
 	var errno syscall.Errno
 	if errors.As(e.Err, &errno) {
-		return unix.ErrnoName(errno)
+		return errnoName(errno)
 	}
 	return ""
+}
+
+// errnoName names an errno as the kernel's headers and man pages do; where
+// two names share a value, the one the kernel returns for namespace and
+// netlink work wins (EOPNOTSUPP, not ENOTSUP).
+func errnoName(errno syscall.Errno) string {
+	if errno == unix.EOPNOTSUPP {
+		return "EOPNOTSUPP"
+	}
+	return unix.ErrnoName(errno)
 }
 
 // hints says what usually causes an errno in namespace work.

@@ -28,6 +28,7 @@ func Attach(L *lua.LState) error {
 	}
 	LoadAll(L)
 	L.SetMetatable(L.G.Global, lua.LNil)
+	L.SetMetatable(L.FindTable(L.Get(lua.RegistryIndex).(*lua.LTable), "_LOADED", 1), lua.LNil)
 	return nil
 }
 
@@ -69,6 +70,7 @@ func openModules(L *lua.LState, owned bool) error {
 		}
 	}
 	L.SetGlobal("help", L.NewFunction(nshHelp))
+	// Naming a module, as a global or in package.loaded, builds it.
 	mt := L.NewTable()
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		name, ok := L.Get(2).(lua.LString)
@@ -79,6 +81,7 @@ func openModules(L *lua.LState, owned bool) error {
 		return 1
 	}))
 	L.SetMetatable(L.G.Global, mt)
+	L.SetMetatable(loaded, mt)
 	return nil
 }
 

@@ -113,7 +113,13 @@ func TestExamples(t *testing.T) {
 			rt := newTestRuntime(t, &out)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			if err := rt.DoString(ctx, e.f.Example, "example"); err != nil {
+			before := hostObjects()
+			err := rt.DoString(ctx, e.f.Example, "example")
+			rt.Close() // what the example left open is released now
+			if left := newHostObjects(before); len(left) > 0 {
+				t.Errorf("example of %s left behind: %s", e.name(), strings.Join(left, ", "))
+			}
+			if err != nil {
 				t.Fatalf("example of %s failed: %v\n%s\noutput:\n%s", e.name(), err, traceOf(err), out.String())
 			}
 		})
@@ -179,4 +185,29 @@ func checkBadCall(t *testing.T, e entry, value string) {
 	if !strings.Contains(msg, "bad argument #") {
 		t.Fatalf("%s(%s): want a 'bad argument #n' error, got: %s", e.name(), value, msg)
 	}
+}
+
+// hostObjects lists the host's named network namespaces and links, which
+// an example must leave as it found them.
+func hostObjects() map[string]bool {
+	out := map[string]bool{}
+	for _, dir := range []string{"/run/netns", "/sys/class/net"} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			out[dir+"/"+e.Name()] = true
+		}
+	}
+	return out
+}
+
+// newHostObjects returns what appeared since before. Examples run one at a
+// time, so what appeared during one is that example's.
+func newHostObjects(before map[string]bool) []string {
+	var out []string
+	for name := range hostObjects() {
+		if !before[name] {
+			out = append(out, name)
+		}
+	}
+	return out
 }

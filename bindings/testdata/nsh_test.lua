@@ -56,3 +56,10 @@ function test_harness_names_are_unique_and_prefixed(t)
   local ran = false
   t:cleanup(function() ran = true end)
 end
+
+function test_package_loaded_has_every_module(t)
+  for _, name in ipairs({"ns", "netns", "link", "addr", "route", "topo", "nsh", "net"}) do
+    assert(type(package.loaded[name]) == "table", name .. " missing from package.loaded")
+    assert(package.loaded[name] == _G[name], name)
+  end
+end
