@@ -57,7 +57,6 @@ func addrChange(L *lua.LState, op string, do func(*netconf.Conn, string, string)
 	o := checkNetOpts(L, 3, true, "ns")
 	c, t := netConn(L, op, 3, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	if err := do(c, dev, cidr); err != nil {
 		return raiseNet(L, op, 1, t, err)
 	}
@@ -79,7 +78,6 @@ func addrList(L *lua.LState) int {
 	o := checkNetOpts(L, n, true, "ns")
 	c, t := netConn(L, op, n, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	as, err := c.AddrList(dev)
 	if err != nil {
 		return raiseNet(L, op, 1, t, err)

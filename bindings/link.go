@@ -17,10 +17,10 @@ func init() {
 			"network namespace. Sockets are opened inside the namespace: no thread moves. Records read like " +
 			"`ip -j link show`: `{name, index, type, mtu, state, flags, address, master, peer, group}`.",
 		Funcs: []Func{
-			{Name: "add", Args: "{name=, type=, ns=, …}", Fn: linkAdd,
+			{Name: "add", Args: "{name=, type=, ns=, …}", Returns: "index", Fn: linkAdd,
 				Doc: "Creates a link: `type` is veth (`peer=`, `peer_ns=`: the peer is born inside that namespace), bridge, " +
 					"vxlan (`id=`, `remote=` or `group=`, `local=`, `port=`, `dev=`), macvlan or ipvlan (`parent=`, `mode=`), " +
-					"vlan (`parent=`, `id=`), ifb, dummy or bond (`mode=`); every type takes `mtu=`, `address=`, `master=`, `up=` and `group=` (a number).",
+					"vlan (`parent=`, `id=`), ifb, dummy or bond (`mode=`); every type takes `mtu=`, `address=`, `master=`, `up=` and `group=` (a number); returns the new link's index.",
 				Equiv: "ip link add NAME type veth peer name P netns NS",
 				Example: `local lab = "ex-link-" .. math.random(1e6)
 netns.add(lab)
@@ -73,16 +73,17 @@ func linkAdd(L *lua.LState) int {
 	s := linkSpec(L, o)
 	c, t := netConn(L, op, 1, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	if peerNS := o.get("peer_ns"); peerNS != lua.LNil {
 		pt := resolveNetTarget(L, op, 1, peerNS)
 		defer pt.close()
 		s.PeerNS = pt.fd
 	}
-	if err := c.LinkAdd(s); err != nil {
+	index, err := c.LinkAdd(s)
+	if err != nil {
 		return raiseNet(L, op, 1, t, err)
 	}
-	return 0
+	L.Push(lua.LNumber(index))
+	return 1
 }
 
 // linkSpec reads link.add's table into a LinkSpec.
@@ -131,7 +132,6 @@ func linkSet(L *lua.LState) int {
 	}
 	c, t := netConn(L, op, 2, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	if to := o.get("move_to"); to != lua.LNil {
 		mt := resolveNetTarget(L, op, 2, to)
 		defer mt.close()
@@ -150,7 +150,6 @@ func linkDel(L *lua.LState) int {
 	o := checkNetOpts(L, 2, true, "ns")
 	c, t := netConn(L, op, 2, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	if err := c.LinkDel(name); err != nil {
 		return raiseNet(L, op, 1, t, err)
 	}
@@ -164,7 +163,6 @@ func linkGet(L *lua.LState) int {
 	o := checkNetOpts(L, 2, true, "ns")
 	c, t := netConn(L, op, 2, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	l, err := c.LinkGet(name)
 	if err != nil {
 		return raiseNet(L, op, 1, t, err)
@@ -179,7 +177,6 @@ func linkList(L *lua.LState) int {
 	o := checkNetOpts(L, 1, true, "ns")
 	c, t := netConn(L, op, 1, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	ls, err := c.LinkList()
 	if err != nil {
 		return raiseNet(L, op, 1, t, err)

@@ -135,6 +135,20 @@ func ipRouteRow(m map[string]any) []string {
 		field(m, "prefsrc", "-"), field(m, "metric", "0"), field(m, "protocol", "boot"), field(m, "scope", "-")}, " ")}
 }
 
+// eventually reads rows through nsh (code) and through ip (rows) until both
+// agree, for up to 3s: IPv6 link-local addresses and routes, carrier and
+// operstate appear asynchronously. It returns the last two readings.
+func eventually(t *testing.T, rt *Runtime, code string, rows func() []string) ([]string, []string) {
+	var got, want []string
+	for try := 0; try < 60; try++ {
+		if got, want = luaRows(t, rt, code), rows(); reflect.DeepEqual(got, want) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return got, want
+}
+
 // TestNetReadBack configures links, addresses and routes through nsh and
 // reads them back through nsh and through `ip -j`: both must agree.
 func TestNetReadBack(t *testing.T) {
@@ -155,25 +169,19 @@ func TestNetReadBack(t *testing.T) {
 				t.Errorf("%s in %s:\n nsh %q\n ip  %q", what, ns, got, want)
 			}
 		}
-		// Carrier and operstate settle asynchronously (linkwatch): compare
-		// once both readers agree, or give up after 3s and show the diff.
-		var nshLinks, ipLinks []string
-		for try := 0; try < 60; try++ {
-			nshLinks = luaRows(t, rt, set+luaLinkRows)
-			ipLinks = ipRows(t, ns, ipLinkRow, "-d", "link", "show")
-			if reflect.DeepEqual(nshLinks, ipLinks) {
-				break
+		got, want := eventually(t, rt, set+luaLinkRows, func() []string { return ipRows(t, ns, ipLinkRow, "-d", "link", "show") })
+		check("links", got, want)
+		got, want = eventually(t, rt, set+luaAddrRows, func() []string { return ipRows(t, ns, ipAddrRow, "addr", "show") })
+		check("addrs", got, want)
+		got, want = eventually(t, rt, set+luaRouteRows, func() []string {
+			routes := append(ipRows(t, ns, ipRouteRow, "route", "show"), ipRows(t, ns, ipRouteRow, "-6", "route", "show")...)
+			if ns == b {
+				routes = append(routes, ipRows(t, ns, ipRouteRow, "route", "show", "table", "7")...)
 			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		check("links", nshLinks, ipLinks)
-		check("addrs", luaRows(t, rt, set+luaAddrRows), ipRows(t, ns, ipAddrRow, "addr", "show"))
-		routes := append(ipRows(t, ns, ipRouteRow, "route", "show"), ipRows(t, ns, ipRouteRow, "-6", "route", "show")...)
-		if ns == b {
-			routes = append(routes, ipRows(t, ns, ipRouteRow, "route", "show", "table", "7")...)
-		}
-		sort.Strings(routes)
-		check("routes", luaRows(t, rt, set+luaRouteRows), routes)
+			sort.Strings(routes)
+			return routes
+		})
+		check("routes", got, want)
 	}
 	// Spot checks that the values are the ones asked for, not only equal.
 	rows := strings.Join(luaRows(t, rt, fmt.Sprintf("NS = %q\n", b)+luaLinkRows), "\n")

@@ -4,8 +4,11 @@ package bindings
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/spawn"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -26,7 +29,7 @@ assert(r.stdout == "lo\n")
 netns.del(name)`},
 			{Name: "with", Args: "(name, fn, …)", Returns: "fn's results", Fn: netnsWith,
 				Doc:   "Calls fn(…) with the shell inside the named network namespace, as ns.with does, and returns its results.",
-				Equiv: "ip netns exec NAME (for Lua code)",
+				Equiv: "nsenter --net=/run/netns/NAME CMD",
 				Example: exampleName + `netns.add(name):close()
 local links = netns.with(name, function()
   return io.popen("ip -o link"):read("*a")
@@ -42,13 +45,13 @@ netns.del(name)`},
 func netnsExec(L *lua.LState) int {
 	name := checkNetnsName(L, 1)
 	opts := execOptions(L)
-	if opts.RawGetString("propagation") != lua.LNil {
-		L.ArgError(2, "option 'propagation': netns.exec makes / a recursive slave, as ip netns exec does")
-	}
 	req := checkSpawnOpts(L, 2, true, [3]string{modeInherit, modeCapture, modeCapture})
 	spec, h, err := netns.ExecSpec(name, req.spec)
 	if err != nil {
 		req.release()
+		if errors.Is(err, spawn.ErrBadSpec) {
+			L.ArgError(2, strings.TrimPrefix(errors.Unwrap(err).Error(), spawn.ErrBadSpec.Error()+": "))
+		}
 		return raiseNetns(L, "exec", name, err)
 	}
 	defer h.Close() // also when startFromLua raises

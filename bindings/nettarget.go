@@ -17,13 +17,21 @@ import (
 // netTarget is the network namespace a link, addr or route call acts in:
 // an open namespace fd and the words an error uses to name it.
 type netTarget struct {
-	fd    int
-	owned *nsfs.Handle // the handle opened here, closed by close; nil for a caller's handle
-	where string       // "netns lab-a", "net:[4026532301]", …; "" for the shell's own
+	fd     int
+	handle *nsfs.Handle // the caller's handle, when ns= was one
+	owned  *nsfs.Handle // the handle opened here, closed by close; nil for a caller's handle
+	where  string       // "netns lab-a", "net:[4026532301]", …; "" for the shell's own
+	conn   *netconf.Conn
+	cached bool // conn belongs to a topo ledger, which closes it
 }
 
-// close releases the namespace file if the target opened it.
+// close releases the connection and the namespace file if the target
+// opened them.
 func (t *netTarget) close() {
+	if t.conn != nil && !t.cached {
+		t.conn.Close()
+	}
+	t.conn = nil
 	if t.owned != nil {
 		t.owned.Close()
 		t.owned = nil
@@ -76,7 +84,7 @@ func resolveNetTarget(L *lua.LState, op string, n int, v lua.LValue) *netTarget 
 			if h.Type() != nsfs.Type("net") {
 				L.ArgError(n, "ns: "+h.String()+" is not a network namespace")
 			}
-			return &netTarget{fd: h.Fd(), where: h.String()}
+			return &netTarget{fd: h.Fd(), handle: h, where: h.String()}
 		}
 	}
 	L.ArgError(n, "ns: a netns name, a namespace handle or a pid expected, got "+v.Type().String())
@@ -104,15 +112,22 @@ func openNetPath(L *lua.LState, op, path, what, where string) *netTarget {
 }
 
 // netConn opens a netlink connection inside the namespace of ns= (argument
-// n). The caller closes both results.
+// n), or reuses the one a topo lab keeps for its own namespace handles. The
+// caller closes the target, which closes the connection when it should.
 func netConn(L *lua.LState, op string, n int, ns lua.LValue) (*netconf.Conn, *netTarget) {
 	t := resolveNetTarget(L, op, n, ns)
-	c, err := netconf.Open(t.fd)
+	var err error
+	if led := ledgerOf(t.handle); led != nil {
+		t.conn, err = led.Conn(t.handle)
+		t.cached = err == nil
+	} else {
+		t.conn, err = netconf.Open(t.fd)
+	}
 	if err != nil {
 		t.close()
 		raiseNet(L, op, n, t, err)
 	}
-	return c, t
+	return t.conn, t
 }
 
 // raiseNet raises a netconf failure: refused input as a bad argument n,

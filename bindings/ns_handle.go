@@ -56,7 +56,6 @@ func newHandleClass() Class {
 				Example: `local h = ns.self("user")` + "\n" + `print("owner uid", h:owner_uid())` + "\n" + `h:close()`},
 			{Name: "pids", Args: "()", Returns: "{pid…}", Fn: handlePIDs,
 				Doc:     "Lists, ascending, the processes with a thread in the namespace.",
-				Equiv:   "lsns -t TYPE -o PID -p PID",
 				Example: `local h = ns.self("uts")` + "\n" + `print(#h:pids() .. " processes share this uts namespace")` + "\n" + `h:close()`},
 			{Name: "path", Args: "()", Returns: "string", Fn: handlePath,
 				Doc:     "Returns the path the handle was opened from.",

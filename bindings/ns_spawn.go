@@ -126,7 +126,9 @@ func startFromLua(L *lua.LState, op string, req *spawnReq) *spawn.Process {
 		req.release()
 		Raise(L, op, "", err)
 	}
-	req.spec.Base = set.NS
+	req.spec.Base, req.spec.Here = set.NS, set.Pending
+	// Lua runs on a thread locked for good (the runtime's or ns.with's).
+	req.spec.FromCaller = RuntimeOf(L) != nil
 	p, err := spawn.Start(luaContext(L), req.spec)
 	set.Close()
 	req.release()
@@ -259,11 +261,11 @@ func processWait(L *lua.LState) int {
 	lp := checkProcess(L, 1)
 	res, err := lp.p.Wait(luaContext(L))
 	lp.res, lp.waited = res, true
-	if lp.rt != nil && lp.p.Exited() && lp.streams == [3]lua.LValue{lua.LNil, lua.LNil, lua.LNil} {
-		lp.rt.Untrack(lp) // nothing left to close
-	}
 	if err != nil {
 		return Raise(L, "process:wait", fmt.Sprintf("pid %d", lp.p.Pid), err)
+	}
+	if lp.rt != nil && lp.streams == [3]lua.LValue{lua.LNil, lua.LNil, lua.LNil} {
+		lp.rt.Untrack(lp) // it ended: nothing left to kill or close
 	}
 	L.Push(lua.LNumber(exitCode(res)))
 	if lp.clone {
@@ -301,7 +303,7 @@ func processNS(L *lua.LState) int {
 	if L.Get(2) != lua.LNil {
 		h, err := lp.p.NS(checkNSType(L, 2))
 		if err != nil {
-			return Raise(L, "process:ns", fmt.Sprintf("pid %d", lp.p.Pid), err)
+			return Raise(L, "process:ns", "", err)
 		}
 		pushHandle(L, h)
 		return 1
@@ -310,7 +312,7 @@ func processNS(L *lua.LState) int {
 	for _, typ := range nsfs.Types {
 		h, err := lp.p.NS(typ)
 		if err != nil {
-			return Raise(L, "process:ns", fmt.Sprintf("pid %d", lp.p.Pid), err)
+			return Raise(L, "process:ns", "", err)
 		}
 		pushHandle(L, h)
 		t.RawSetString(string(typ), L.Get(-1))

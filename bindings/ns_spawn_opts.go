@@ -86,12 +86,17 @@ func (o optReader) table(key string) *lua.LTable {
 	return nil
 }
 
+var validOption = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range spawnOptions {
+		m[k] = true
+	}
+	return m
+}()
+
 // checkUnknown refuses keys that are neither array entries nor options.
 func (o optReader) checkUnknown() {
-	valid := map[string]bool{}
-	for _, k := range spawnOptions {
-		valid[k] = true
-	}
+	valid := validOption
 	var bad []string
 	o.tb.ForEach(func(k, _ lua.LValue) {
 		if s, ok := k.(lua.LString); ok && !valid[string(s)] {

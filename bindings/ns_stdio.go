@@ -28,8 +28,8 @@ func stdioModes(o optReader, defaults [3]string) [3]string {
 		if m[i] == "" {
 			m[i] = defaults[i]
 		}
-		if m[i] == modeCapture && i == 0 {
-			o.fail(key, "capture is for stdout and stderr")
+		if m[i] == modeCapture && defaults[i] != modeCapture {
+			o.fail(key, "\"capture\" is for ns.run's stdout and stderr; use \"pipe\"")
 		}
 	}
 	return m
@@ -41,7 +41,7 @@ func openStdio(L *lua.LState, req *spawnReq, modes [3]string) error {
 	rt := RuntimeOf(L)
 	inherit := [3]any{os.Stdin, os.Stdout, os.Stderr}
 	if rt != nil {
-		inherit[1], inherit[2] = rt.Stdout(), rt.Stderr()
+		inherit[1], inherit[2] = plainWriter(rt.Stdout()), plainWriter(rt.Stderr())
 	}
 	for i, mode := range modes {
 		var v any
@@ -89,4 +89,16 @@ func openStreamFile(path string, read bool) (*os.File, error) {
 		return os.Open(path)
 	}
 	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+}
+
+// plainWriter passes an *os.File as it is (the child gets the descriptor);
+// any other writer is wrapped so that os/exec's copier calls only Write:
+// io.Copy into a bytes.Buffer would otherwise use ReadFrom, which holds the
+// buffer's length across the blocking read and drops what print wrote
+// meanwhile.
+func plainWriter(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok {
+		return f
+	}
+	return struct{ io.Writer }{w}
 }

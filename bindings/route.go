@@ -67,7 +67,6 @@ func routeChange(L *lua.LState, op string, do func(*netconf.Conn, netconf.RouteS
 	s := routeSpec(o)
 	c, t := netConn(L, op, 1, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	if err := do(c, s); err != nil {
 		return raiseNet(L, op, 1, t, err)
 	}
@@ -81,7 +80,6 @@ func routeList(L *lua.LState) int {
 	table, dev := o.integer("table"), o.str("dev")
 	c, t := netConn(L, op, 1, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	rs, err := c.RouteList(table, dev)
 	if err != nil {
 		return raiseNet(L, op, 1, t, err)
@@ -97,7 +95,6 @@ func routeGet(L *lua.LState) int {
 	o := checkNetOpts(L, 2, true, "ns")
 	c, t := netConn(L, op, 2, o.get("ns"))
 	defer t.close()
-	defer c.Close()
 	rs, err := c.RouteGet(dst)
 	if err != nil {
 		return raiseNet(L, op, 1, t, err)

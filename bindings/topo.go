@@ -4,6 +4,7 @@ package bindings
 
 import (
 	"errors"
+	"sync"
 
 	"github.com/nsh-lua/nsh/bindings/netconf"
 	"github.com/nsh-lua/nsh/bindings/netns"
@@ -33,9 +34,11 @@ func init() {
 			"end may name its interface (`\"a:eth5\"`); interfaces are eth0, eth1, … on hosts and routers and p1, p2, … " +
 			"on switches, and on the host side `PREFIX..PEER`. Namespaces are named `PREFIX..NODE`.\n\n" +
 			"A lab `t` has `t.hosts`, `t.routers`, `t.switches`, `t.nodes` (by name), `t.prefix`, `t:down()` and " +
-			"`t:with(fn, …)`; a node `n` has `n.name`, `n.netns` (the namespace's name, for `ns=`), `n.kind`, " +
-			"`n:run(cmd | argv [, opts])` (a command inside, like netns.exec), `n:with(fn, …)` (like netns.with), " +
-			"`n:addr([dev])` (its first IPv4 address, else IPv6, without prefix) and `n:addrs()`.",
+			"`t:with(fn, …)`; a node `n` has `n.name`, `n.kind`, `n.netns` (the namespace's name) and `n.handle` " +
+			"(for `ns=`), `n:run(cmd | argv [, opts])` (a command, a string for /bin/sh -c, run inside the node's " +
+			"namespace by ns.run with opts, returning `{code=, stdout=, stderr=}`), `n:with(fn, …)` (fn runs with the " +
+			"shell inside the node's namespace, as ns.with), `n:addr([dev])` (its first IPv4 address, else IPv6, " +
+			"without prefix) and `n:addrs()`.",
 		Funcs: []Func{
 			{Name: "up", Args: "(spec)", Returns: "lab",
 				Doc:     "Builds the lab a spec describes and returns it; on failure it removes what it made and raises.",
@@ -75,6 +78,7 @@ type topoLedger struct {
 // Close tears the lab down, or only releases its handles when the lab is
 // kept; the runtime calls it at exit.
 func (t *topoLedger) Close() error {
+	t.forget()
 	if t.keep {
 		t.Release()
 		return nil
@@ -82,14 +86,49 @@ func (t *topoLedger) Close() error {
 	return t.Teardown()
 }
 
+// down tears the lab down on behalf of Lua: the runtime need not do it.
+func (t *topoLedger) down() error {
+	if t.rt != nil {
+		t.rt.Untrack(t)
+	}
+	t.forget()
+	return t.Teardown()
+}
+
+// ledgers maps the namespace handles of every lab that is up to its ledger,
+// so that link, addr and route calls on them reuse the lab's connections.
+var ledgers sync.Map // *nsfs.Handle → *topoLedger
+
+// ledgerOf returns the ledger that owns h, or nil.
+func ledgerOf(h *nsfs.Handle) *topoLedger {
+	if h == nil {
+		return nil
+	}
+	if t, ok := ledgers.Load(h); ok {
+		return t.(*topoLedger)
+	}
+	return nil
+}
+
+// forget removes the ledger's handles from ledgers.
+func (t *topoLedger) forget() {
+	ledgers.Range(func(k, v any) bool {
+		if v == t {
+			ledgers.Delete(k)
+		}
+		return true
+	})
+}
+
 var topoLedgerMethods = map[string]lua.LGFunction{
-	"netns":     topoLedgerNetns,
-	"host":      topoLedgerHost,
-	"host_link": topoLedgerHostLink,
-	"down":      topoLedgerDown,
-	"guard":     topoLedgerGuard,
-	"run":       topoLedgerRun,
-	"names":     topoLedgerNames,
+	"netns":      topoLedgerNetns,
+	"netns_many": topoLedgerNetnsMany,
+	"host":       topoLedgerHost,
+	"host_link":  topoLedgerHostLink,
+	"down":       topoLedgerDown,
+	"guard":      topoLedgerGuard,
+	"run":        topoLedgerRun,
+	"names":      topoLedgerNames,
 }
 
 // topoLedgerNew is topo._ledger(keep).
@@ -113,9 +152,10 @@ func checkLedger(L *lua.LState) *topoLedger {
 	return nil
 }
 
-// pushOwnedHandle pushes a handle the ledger owns: the runtime does not
+// pushOwnedHandle pushes a handle the ledger t owns: the runtime does not
 // track it, and closing it from Lua is harmless.
-func pushOwnedHandle(L *lua.LState, h *nsfs.Handle) {
+func pushOwnedHandle(L *lua.LState, t *topoLedger, h *nsfs.Handle) {
+	ledgers.Store(h, t)
 	ud := L.NewUserData()
 	ud.Value = h
 	L.SetMetatable(ud, L.GetTypeMetatable(handleMeta))
@@ -134,23 +174,54 @@ func topoLedgerNetns(L *lua.LState) int {
 		}
 		return Raise(L, "topo.up", name, err)
 	}
-	pushOwnedHandle(L, h)
+	pushOwnedHandle(L, t, h)
+	return 1
+}
+
+// topoLedgerNetnsMany is ledger:netns_many({name…}): make and record named
+// namespaces, a few at a time, and return their handles in order.
+func topoLedgerNetnsMany(L *lua.LState) int {
+	t := checkLedger(L)
+	tb := L.CheckTable(2)
+	names := make([]string, 0, tb.Len())
+	for i := 1; i <= tb.Len(); i++ {
+		names = append(names, tb.RawGetInt(i).String())
+	}
+	hs, err := t.AddNetnsMany(names, 2)
+	out := L.CreateTable(len(hs), 0)
+	for _, h := range hs {
+		if h != nil {
+			pushOwnedHandle(L, t, h)
+			out.Append(L.Get(-1))
+			L.Pop(1)
+		}
+	}
+	if err != nil {
+		var ne *netns.Error
+		name := ""
+		if errors.As(err, &ne) {
+			name, err = ne.Name, ne.Err
+		}
+		return Raise(L, "topo.up", name, err)
+	}
+	L.Push(out)
 	return 1
 }
 
 // topoLedgerHost is ledger:host(): the lab's host namespace.
 func topoLedgerHost(L *lua.LState) int {
-	h, err := checkLedger(L).Host()
+	t := checkLedger(L)
+	h, err := t.Host()
 	if err != nil {
 		return Raise(L, "topo.up", "host", err)
 	}
-	pushOwnedHandle(L, h)
+	pushOwnedHandle(L, t, h)
 	return 1
 }
 
-// topoLedgerHostLink is ledger:host_link(name).
+// topoLedgerHostLink is ledger:host_link(name [, index]).
 func topoLedgerHostLink(L *lua.LState) int {
-	if err := checkLedger(L).RecordHostLink(L.CheckString(2)); err != nil {
+	if err := checkLedger(L).RecordHostLink(L.CheckString(2), L.OptInt(3, 0)); err != nil {
 		return raiseNet(L, "topo.up", 2, nil, err)
 	}
 	return 0
@@ -158,11 +229,7 @@ func topoLedgerHostLink(L *lua.LState) int {
 
 // topoLedgerDown is ledger:down().
 func topoLedgerDown(L *lua.LState) int {
-	t := checkLedger(L)
-	if t.rt != nil {
-		t.rt.Untrack(t)
-	}
-	if err := t.Teardown(); err != nil {
+	if err := checkLedger(L).down(); err != nil {
 		return Raise(L, "topo.down", "", err)
 	}
 	return 0
@@ -203,10 +270,7 @@ func topoCall(L *lua.LState, always bool) int {
 	}
 	err := L.PCall(base-2, lua.MultRet, nil)
 	if err != nil || always {
-		if t.rt != nil {
-			t.rt.Untrack(t)
-		}
-		terr := t.Teardown()
+		terr := t.down()
 		if err != nil {
 			var api *lua.ApiError
 			if errors.As(err, &api) && api.Object != nil {

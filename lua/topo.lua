@@ -147,6 +147,8 @@ function Node:run(cmd, opts)
 end
 
 function Node:with(fn, ...)
+  local ns = mod("ns")
+  if ns and ns.with and self.handle then return ns.with(self.handle, fn, ...) end
   return mod("netns").with(self.netns, fn, ...)
 end
 
@@ -191,18 +193,26 @@ local function build(t, plan, ledger)
     end
     return plan.nodes[n].handle
   end
+  local names, owners = {}, {}
   for _, n in ipairs(plan.order) do
     local node = plan.nodes[n]
     if node.netns then
-      node.handle = ledger:netns(node.netns)
-      link.set("lo", {ns = node.handle, up = true})
+      names[#names + 1] = node.netns
+      owners[#owners + 1] = node
     end
+  end
+  for i, h in ipairs(ledger:netns_many(names)) do
+    owners[i].handle = h
+    link.set("lo", {ns = h, up = true})
+  end
+  for _, n in ipairs(plan.order) do
+    local node = plan.nodes[n]
     if node.kind == "router" then
       net.sysctl("net.ipv4.ip_forward", 1, {ns = node.handle})
       net.sysctl("net.ipv6.conf.all.forwarding", 1, {ns = node.handle})
     elseif node.kind == "switch" then
-      link.add{ns = ns_of(n), name = node.bridge, type = "bridge", up = true}
-      if not node.netns then ledger:host_link(node.bridge) end
+      local index = link.add{ns = ns_of(n), name = node.bridge, type = "bridge", up = true}
+      if not node.netns then ledger:host_link(node.bridge, index) end
     end
   end
   local function master(n)
@@ -211,9 +221,9 @@ local function build(t, plan, ledger)
   end
   for _, l in ipairs(plan.links) do
     local nsa, nsb = ns_of(l.a), ns_of(l.b)
-    link.add{ns = nsa, name = l.ia, type = "veth", peer = l.ib, peer_ns = nsb, mtu = l.mtu,
+    local index = link.add{ns = nsa, name = l.ia, type = "veth", peer = l.ib, peer_ns = nsb, mtu = l.mtu,
       master = master(l.a), up = true}
-    if nsa == host then ledger:host_link(l.ia) end
+    if nsa == host then ledger:host_link(l.ia, index) end
     if nsb == host then ledger:host_link(l.ib) end
     link.set(l.ib, {ns = nsb, up = true, master = master(l.b)})
     for _, cidr in ipairs(l.ipa) do addr.add(l.ia, cidr, {ns = nsa}) end

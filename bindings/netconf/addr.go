@@ -28,8 +28,8 @@ func ParseCIDR(op, s string) (*net.IPNet, error) {
 			return nil, invalid(op, s, "invalid address %q", s)
 		}
 		bits := 128
-		if ip4 := ip.To4(); ip4 != nil {
-			ip, bits = ip4, 32
+		if !strings.Contains(s, ":") {
+			ip, bits = ip.To4(), 32
 		}
 		return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
 	}
@@ -37,8 +37,8 @@ func ParseCIDR(op, s string) (*net.IPNet, error) {
 	if err != nil {
 		return nil, invalid(op, s, "invalid address %q: want ADDRESS/PREFIX such as 10.0.0.1/24", s)
 	}
-	if ip4 := ip.To4(); ip4 != nil {
-		ip = ip4
+	if len(n.Mask) == net.IPv4len {
+		ip = ip.To4() // an IPv4 prefix; "::ffff:a.b.c.d/n" stays IPv6
 	}
 	return &net.IPNet{IP: ip, Mask: n.Mask}, nil
 }
@@ -71,6 +71,9 @@ func (c *Conn) addrChange(op, dev, cidr string, do func(netlink.Link, *netlink.A
 // AddrList reports the IPv4 and IPv6 addresses of dev, or of every link
 // when dev is "", as `ip addr show [dev DEV]` does.
 func (c *Conn) AddrList(dev string) ([]Addr, error) {
+	if err := c.check("addr show", dev); err != nil {
+		return nil, err
+	}
 	var filter netlink.Link
 	if dev != "" {
 		l, err := c.link("addr show", dev)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/nsh-lua/nsh/bindings/netconf"
 	"golang.org/x/sys/unix"
@@ -39,12 +40,20 @@ func nshAddrs(t *testing.T, c *netconf.Conn, dev string) []string {
 
 func TestAddrsMatchIP(t *testing.T) {
 	a := newLab(t)
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "e0", Type: "veth", Peer: "e1", Up: true}))
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "e0", Type: "veth", Peer: "e1", Up: true})
 	for _, cidr := range []string{"10.0.0.1/24", "10.0.1.1", "fd00::1/64", "fd00:1::1"} {
 		must(t, a.c.AddrAdd("e0", cidr))
 	}
 	must(t, a.c.AddrAdd("lo", "127.0.0.2/8"))
-	got, want := nshAddrs(t, a.c, ""), ipAddrs(t, a.name)
+	// Link-local IPv6 addresses appear asynchronously: compare once both
+	// readers agree, or show the difference after 3s.
+	var got, want []string
+	for try := 0; try < 60; try++ {
+		if got, want = nshAddrs(t, a.c, ""), ipAddrs(t, a.name); reflect.DeepEqual(got, want) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("AddrList:\n nsh %q\n ip  %q", got, want)
 	}
@@ -72,7 +81,7 @@ func contains(list []string, s string) bool {
 
 func TestAddrErrors(t *testing.T) {
 	a := newLab(t)
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "e0", Type: "bridge"}))
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "e0", Type: "bridge"})
 	must(t, a.c.AddrAdd("e0", "10.0.0.1/24"))
 	cases := []struct {
 		dev, cidr, want string

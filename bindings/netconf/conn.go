@@ -60,6 +60,18 @@ func threadNetns() (uint64, error) {
 	return st.Ino, nil
 }
 
+// ErrClosed is returned by every call on a closed Conn.
+var ErrClosed = fmt.Errorf("netlink connection is closed: %w", unix.EBADF)
+
+// check refuses a closed Conn: netlink's handle would otherwise open a
+// fresh socket in whatever namespace the calling thread is in.
+func (c *Conn) check(op, name string) error {
+	if c == nil || c.h == nil {
+		return &Error{Op: op, Name: name, Err: ErrClosed}
+	}
+	return nil
+}
+
 // Close releases the Conn's sockets.
 func (c *Conn) Close() {
 	if c.h != nil {

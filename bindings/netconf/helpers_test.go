@@ -7,9 +7,9 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/testutil"
 	"github.com/nsh-lua/nsh/bindings/netconf"
 	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
 // lab is a named namespace made for one test, with a Conn inside it.
@@ -73,4 +73,12 @@ func linkNames(t *testing.T, ns string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// mustAdd adds a link and fails the test on error.
+func mustAdd(t *testing.T, c *netconf.Conn, s netconf.LinkSpec) {
+	t.Helper()
+	if _, err := c.LinkAdd(s); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -5,6 +5,7 @@ package netconf
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/netns"
@@ -27,6 +28,7 @@ type Ledger struct {
 	handles   []*nsfs.Handle
 	host      *nsfs.Handle
 	hostLinks []hostLink
+	conns     map[*nsfs.Handle]*Conn
 	done      bool
 	// VanishWait bounds how long Teardown waits for host-side veth ends to
 	// go with their namespaces before deleting them itself.
@@ -39,7 +41,78 @@ type hostLink struct {
 }
 
 // NewLedger returns an empty ledger.
-func NewLedger() *Ledger { return &Ledger{VanishWait: 3 * time.Second} }
+func NewLedger() *Ledger {
+	return &Ledger{VanishWait: 3 * time.Second, conns: map[*nsfs.Handle]*Conn{}}
+}
+
+// Owns reports whether h is one of the ledger's handles.
+func (l *Ledger) Owns(h *nsfs.Handle) bool {
+	if h == l.host && h != nil {
+		return true
+	}
+	for _, o := range l.handles {
+		if o == h {
+			return true
+		}
+	}
+	return false
+}
+
+// Conn returns a netlink connection inside the namespace of h, one of the
+// ledger's handles, opened at the first call and kept until Teardown: a lab
+// build sends many requests to each of its namespaces.
+func (l *Ledger) Conn(h *nsfs.Handle) (*Conn, error) {
+	if c, ok := l.conns[h]; ok {
+		return c, nil
+	}
+	if l.done || h.Closed() {
+		return nil, fmt.Errorf("netlink open: the lab is torn down: %w", unix.EBADF)
+	}
+	c, err := Open(h.Fd())
+	if err != nil {
+		return nil, err
+	}
+	l.conns[h] = c
+	return c, nil
+}
+
+// AddNetnsMany creates the named namespaces with up to workers at a time
+// (namespace creation is mostly kernel work that runs in parallel), records
+// every one made, and returns their handles in the order of names. On
+// failure the ones made stay recorded, for Teardown.
+func (l *Ledger) AddNetnsMany(names []string, workers int) ([]*nsfs.Handle, error) {
+	if l.done {
+		return nil, fmt.Errorf("netns add: the lab is torn down: %w", unix.EINVAL)
+	}
+	hs := make([]*nsfs.Handle, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, min(workers, len(names))); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				hs[i], errs[i] = netns.Add(names[i])
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var first error
+	for i, h := range hs {
+		if h != nil {
+			l.names = append(l.names, names[i])
+			l.handles = append(l.handles, h)
+		} else if first == nil {
+			first = errs[i]
+		}
+	}
+	return hs, first
+}
 
 // AddNetns creates the named network namespace, records it, and returns a
 // handle the ledger owns (closed by Teardown).
@@ -70,22 +143,24 @@ func (l *Ledger) Host() (*nsfs.Handle, error) {
 }
 
 // RecordHostLink records a link the lab made in the host namespace, by name
-// and the index it has now.
-func (l *Ledger) RecordHostLink(name string) error {
-	h, err := l.Host()
-	if err != nil {
-		return err
+// and index (0: look the index up now).
+func (l *Ledger) RecordHostLink(name string, index int) error {
+	if index == 0 {
+		h, err := l.Host()
+		if err != nil {
+			return err
+		}
+		c, err := l.Conn(h)
+		if err != nil {
+			return err
+		}
+		link, err := c.LinkGet(name)
+		if err != nil {
+			return err
+		}
+		index = link.Index
 	}
-	c, err := Open(h.Fd())
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	link, err := c.LinkGet(name)
-	if err != nil {
-		return err
-	}
-	l.hostLinks = append(l.hostLinks, hostLink{name, link.Index})
+	l.hostLinks = append(l.hostLinks, hostLink{name, index})
 	return nil
 }
 
@@ -102,11 +177,21 @@ func (l *Ledger) Release() {
 		return
 	}
 	l.done = true
+	l.closeConns()
 	for _, h := range l.handles {
 		h.Close()
 	}
 	if l.host != nil {
 		l.host.Close()
+	}
+}
+
+// closeConns closes the cached connections: their sockets would keep the
+// namespaces alive.
+func (l *Ledger) closeConns() {
+	for h, c := range l.conns {
+		c.Close()
+		delete(l.conns, h)
 	}
 }
 
@@ -125,6 +210,7 @@ func (l *Ledger) Teardown() error {
 			first = err
 		}
 	}
+	l.closeConns()
 	for _, h := range l.handles {
 		h.Close()
 	}

@@ -11,41 +11,45 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// LinkAdd creates a link as `ip link add` does. A veth peer is created
-// directly inside the namespace s.PeerNS in the same request, never created
-// here and moved. When a step after the create fails (enslaving to a
-// master), the new link is deleted again, so a failed LinkAdd leaves nothing.
-func (c *Conn) LinkAdd(s LinkSpec) error {
+// LinkAdd creates a link as `ip link add` does and returns its index. A
+// veth peer is created directly inside the namespace s.PeerNS in the same
+// request, never created here and moved. When a step after the create fails
+// (enslaving to a master), the new link is deleted again, so a failed
+// LinkAdd leaves nothing.
+func (c *Conn) LinkAdd(s LinkSpec) (int, error) {
+	if err := c.check("link add", s.Name); err != nil {
+		return 0, err
+	}
 	const op = "link add"
 	if err := ValidLinkName(op, s.Name); err != nil {
-		return err
+		return 0, err
 	}
 	build, ok := linkBuilders[s.Type]
 	if !ok {
-		return invalid(op, s.Name, "unknown link type %q", s.Type)
+		return 0, invalid(op, s.Name, "unknown link type %q", s.Type)
 	}
 	attrs, master, err := c.linkAttrs(s)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	l, err := build(c, s, attrs)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := c.h.LinkAdd(l); err != nil {
 		if errors.Is(err, unix.EOPNOTSUPP) {
-			return &Error{Op: op, Name: s.Name, Err: &detailErr{
+			return 0, &Error{Op: op, Name: s.Name, Err: &detailErr{
 				fmt.Sprintf("link type '%s' not supported by this kernel", s.Type), ErrUnsupported}}
 		}
-		return fail(op, s.Name, err)
+		return 0, fail(op, s.Name, err)
 	}
 	if master != nil {
 		if err := c.h.LinkSetMaster(l, master); err != nil {
 			c.h.LinkDel(l)
-			return fail(op, s.Name, fmt.Errorf("master %s: %w", s.Master, cause(err)))
+			return 0, fail(op, s.Name, fmt.Errorf("master %s: %w", s.Master, cause(err)))
 		}
 	}
-	return nil
+	return l.Attrs().Index, nil
 }
 
 // linkAttrs turns the options every type shares into netlink attributes;
@@ -94,6 +98,9 @@ func (c *Conn) LinkDel(name string) error {
 
 // link looks a link up by name for op.
 func (c *Conn) link(op, name string) (netlink.Link, error) {
+	if err := c.check(op, name); err != nil {
+		return nil, err
+	}
 	if err := ValidLinkName(op, name); err != nil {
 		return nil, err
 	}

@@ -50,8 +50,8 @@ func comparable(l netconf.Link) netconf.Link {
 
 func TestVethPeerBornInPlace(t *testing.T) {
 	a, b := newLab(t), newLab(t)
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "a0", Type: "veth", Peer: "b0", PeerNS: b.fd,
-		MTU: 1400, Address: "02:00:00:00:00:0a", Up: true}))
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "a0", Type: "veth", Peer: "b0", PeerNS: b.fd,
+		MTU: 1400, Address: "02:00:00:00:00:0a", Up: true})
 	got, err := a.c.LinkGet("a0")
 	must(t, err)
 	want := ipLink(ipJSON(t, a.name, "-d", "link", "show", "dev", "a0")[0])
@@ -73,11 +73,11 @@ func TestVethPeerBornInPlace(t *testing.T) {
 
 func TestLinkListMatchesIP(t *testing.T) {
 	a := newLab(t)
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "br0", Type: "bridge", Up: true}))
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "v0", Type: "veth", Peer: "v1", Master: "br0", Up: true}))
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "mv0", Type: "macvlan", Parent: "v1", Mode: "bridge", Group: 7}))
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "vx0", Type: "vxlan", ID: 42, Remote: "10.9.9.9", Port: 4789}))
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "ifb0", Type: "ifb"}))
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "br0", Type: "bridge", Up: true})
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "v0", Type: "veth", Peer: "v1", Master: "br0", Up: true})
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "mv0", Type: "macvlan", Parent: "v1", Mode: "bridge", Group: 7})
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "vx0", Type: "vxlan", ID: 42, Remote: "10.9.9.9", Port: 4789})
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "ifb0", Type: "ifb"})
 	got, err := a.c.LinkList()
 	must(t, err)
 	ip := ipJSON(t, a.name, "-d", "link", "show")
@@ -98,8 +98,8 @@ func TestLinkListMatchesIP(t *testing.T) {
 
 func TestLinkSet(t *testing.T) {
 	a, b := newLab(t), newLab(t)
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "br0", Type: "bridge"}))
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "x0", Type: "veth", Peer: "x1"}))
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "br0", Type: "bridge"})
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "x0", Type: "veth", Peer: "x1"})
 	up := true
 	must(t, a.c.LinkSet("x0", netconf.LinkChange{MTU: 1280, Master: "br0", Name: "y0", Address: "02:11:22:33:44:55", Up: &up}))
 	m := ipJSON(t, a.name, "link", "show", "dev", "y0")[0]
@@ -122,14 +122,14 @@ func TestLinkSet(t *testing.T) {
 
 func TestUnsupportedTypesLeaveNothing(t *testing.T) {
 	a := newLab(t)
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "p0", Type: "veth", Peer: "p1"}))
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "p0", Type: "veth", Peer: "p1"})
 	for _, s := range []netconf.LinkSpec{
 		{Name: "d0", Type: "dummy"},
 		{Name: "vl0", Type: "vlan", Parent: "p0", ID: 10},
 		{Name: "iv0", Type: "ipvlan", Parent: "p0"},
 		{Name: "bo0", Type: "bond"},
 	} {
-		err := a.c.LinkAdd(s)
+		_, err := a.c.LinkAdd(s)
 		want := fmt.Sprintf("link add: %s: link type '%s' not supported by this kernel", s.Name, s.Type)
 		if err == nil || err.Error() != want || !errors.Is(err, netconf.ErrUnsupported) || !errors.Is(err, unix.EOPNOTSUPP) {
 			t.Errorf("%s: err = %v, want %q", s.Type, err, want)
@@ -142,8 +142,8 @@ func TestUnsupportedTypesLeaveNothing(t *testing.T) {
 
 func TestLinkAddErrors(t *testing.T) {
 	a, b := newLab(t), newLab(t)
-	must(t, b.c.LinkAdd(netconf.LinkSpec{Name: "taken", Type: "bridge"}))
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "veth0", Type: "bridge"}))
+	mustAdd(t, b.c, netconf.LinkSpec{Name: "taken", Type: "bridge"})
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "veth0", Type: "bridge"})
 	cases := []struct {
 		spec netconf.LinkSpec
 		want string
@@ -161,7 +161,7 @@ func TestLinkAddErrors(t *testing.T) {
 		{netconf.LinkSpec{Name: "e6", Type: "veth", Peer: "e7", Master: "veth0x"}, "link add: veth0x: no such device", unix.ENODEV},
 	}
 	for _, c := range cases {
-		err := a.c.LinkAdd(c.spec)
+		_, err := a.c.LinkAdd(c.spec)
 		if err == nil || err.Error() != c.want || !errors.Is(err, c.is) {
 			t.Errorf("LinkAdd(%+v) = %v, want %q", c.spec, err, c.want)
 		}
@@ -179,14 +179,35 @@ func TestLinkAddErrors(t *testing.T) {
 
 func TestMasterFailureLeavesNothing(t *testing.T) {
 	a := newLab(t)
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "m0", Type: "veth", Peer: "m1"}))
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "m0", Type: "veth", Peer: "m1"})
 	// A veth cannot be a master: the create succeeds, enslaving fails,
 	// and the new link must be deleted again.
-	err := a.c.LinkAdd(netconf.LinkSpec{Name: "s0", Type: "veth", Peer: "s1", Master: "m0"})
+	_, err := a.c.LinkAdd(netconf.LinkSpec{Name: "s0", Type: "veth", Peer: "s1", Master: "m0"})
 	if err == nil {
 		t.Fatal("enslaving to a veth succeeded")
 	}
 	if names := linkNames(t, a.name); !reflect.DeepEqual(names, []string{"lo", "m0", "m1"}) {
 		t.Errorf("left behind: %v (err %v)", names, err)
+	}
+}
+
+// TestClosedConnRefuses checks that a closed Conn fails instead of acting in
+// whatever namespace the calling thread is in.
+func TestClosedConnRefuses(t *testing.T) {
+	a := newLab(t)
+	c, err := netconf.Open(a.fd)
+	must(t, err)
+	c.Close()
+	if _, err := c.LinkList(); !errors.Is(err, netconf.ErrClosed) {
+		t.Errorf("LinkList on a closed Conn = %v", err)
+	}
+	if err := c.LinkDel("lo"); !errors.Is(err, netconf.ErrClosed) {
+		t.Errorf("LinkDel on a closed Conn = %v", err)
+	}
+	if _, err := c.LinkAdd(netconf.LinkSpec{Name: "b0", Type: "bridge"}); !errors.Is(err, netconf.ErrClosed) {
+		t.Errorf("LinkAdd on a closed Conn = %v", err)
+	}
+	if err := c.RouteAdd(netconf.RouteSpec{Dst: "default", Dev: "lo"}); !errors.Is(err, netconf.ErrClosed) {
+		t.Errorf("RouteAdd on a closed Conn = %v", err)
 	}
 }

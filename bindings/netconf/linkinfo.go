@@ -41,6 +41,9 @@ func (c *Conn) LinkGet(name string) (Link, error) {
 
 // LinkList reports every link of the namespace, ordered by index.
 func (c *Conn) LinkList() ([]Link, error) {
+	if err := c.check("link show", ""); err != nil {
+		return nil, err
+	}
 	ls, err := c.h.LinkList()
 	if err != nil {
 		return nil, fail("link show", "", err)

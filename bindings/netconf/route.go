@@ -59,6 +59,9 @@ func (c *Conn) RouteDel(s RouteSpec) error {
 }
 
 func (c *Conn) routeOf(op string, s RouteSpec) (*netlink.Route, error) {
+	if err := c.check(op, s.Dst); err != nil {
+		return nil, err
+	}
 	r := &netlink.Route{Table: s.Table, Priority: s.Metric, Protocol: unix.RTPROT_BOOT}
 	if s.Metric < 0 || s.Table < 0 {
 		return nil, invalid(op, s.Dst, "metric and table must not be negative")
@@ -124,6 +127,9 @@ func routeIP(op, dst, what, s string) (net.IP, error) {
 // limited to those leaving through dev when dev is not "", as
 // `ip route show [table T] [dev DEV]` does.
 func (c *Conn) RouteList(table int, dev string) ([]Route, error) {
+	if err := c.check("route show", dev); err != nil {
+		return nil, err
+	}
 	if table == 0 {
 		table = unix.RT_TABLE_MAIN
 	}
@@ -147,6 +153,9 @@ func (c *Conn) RouteList(table int, dev string) ([]Route, error) {
 // RouteGet asks the kernel which route it would use to reach dst, as
 // `ip route get DST` does.
 func (c *Conn) RouteGet(dst string) ([]Route, error) {
+	if err := c.check("route get", dst); err != nil {
+		return nil, err
+	}
 	ip := net.ParseIP(dst)
 	if ip == nil {
 		return nil, invalid("route get", dst, "invalid IP address %q", dst)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/nsh-lua/nsh/bindings/netconf"
 	"golang.org/x/sys/unix"
@@ -62,7 +63,7 @@ func nshRoutes(t *testing.T, rs []netconf.Route) []string {
 
 func TestRoutesMatchIP(t *testing.T) {
 	a := newLab(t)
-	must(t, a.c.LinkAdd(netconf.LinkSpec{Name: "e0", Type: "veth", Peer: "e1", Up: true}))
+	mustAdd(t, a.c, netconf.LinkSpec{Name: "e0", Type: "veth", Peer: "e1", Up: true})
 	must(t, a.c.LinkSet("e1", netconf.LinkChange{Up: ptr(true)}))
 	must(t, a.c.AddrAdd("e0", "10.0.0.1/24"))
 	must(t, a.c.AddrAdd("e0", "fd00::1/64"))
@@ -78,11 +79,21 @@ func TestRoutesMatchIP(t *testing.T) {
 	for _, s := range specs {
 		must(t, a.c.RouteAdd(s))
 	}
-	main, err := a.c.RouteList(0, "")
-	must(t, err)
-	want := append(ipRoutes(t, a.name, "route", "show"), ipRoutes(t, a.name, "-6", "route", "show")...)
-	sort.Strings(want)
-	if got := nshRoutes(t, main); !reflect.DeepEqual(got, want) {
+	// IPv6 link-local routes come and go with addrconf, asynchronously:
+	// compare once both readers agree, or show the difference after 3s.
+	var got, want []string
+	for try := 0; try < 60; try++ {
+		main, err := a.c.RouteList(0, "")
+		must(t, err)
+		got = nshRoutes(t, main)
+		want = append(ipRoutes(t, a.name, "route", "show"), ipRoutes(t, a.name, "-6", "route", "show")...)
+		sort.Strings(want)
+		if reflect.DeepEqual(got, want) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("RouteList main:\n nsh %q\n ip  %q", got, want)
 	}
 	t100, err := a.c.RouteList(100, "")

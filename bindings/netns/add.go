@@ -13,11 +13,15 @@ import (
 
 // Add creates a new network namespace named name, as `ip netns add NAME`
 // does, and returns a handle to it (the caller closes it). /run/netns is
-// made a shared mount point first, bound onto itself if it is not a mount
-// point yet, so the name propagates to other mount namespaces and `ip netns`
-// sees it; then /run/netns/NAME is created exclusively and the namespace,
-// made on a throwaway thread that dies afterwards, is bind-mounted on it.
-// The calling thread never changes namespace. On failure nothing is left.
+// made a shared mount point, bound onto itself if it is not a mount point
+// yet, so the name propagates to other mount namespaces and `ip netns`
+// sees it; /run/netns/NAME is created exclusively; the namespace, made on a
+// throwaway thread that dies afterwards, is bind-mounted on it. The calling
+// thread never changes namespace. On failure nothing is left.
+//
+// The namespace is made while the calling thread prepares the file: both
+// cost about as much, and they overlap. A namespace made for a name that
+// turns out to exist dies with its thread.
 func Add(name string) (*nsfs.Handle, error) {
 	if err := ValidateName(name); err != nil {
 		return nil, fail("add", name, err)
@@ -26,21 +30,37 @@ func Add(name string) (*nsfs.Handle, error) {
 	// one thread (whose namespaces do not change, so unlocking is safe).
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := prepareDir(); err != nil {
+	var mnt unix.Stat_t
+	if err := unix.Stat("/proc/thread-self/ns/mnt", &mnt); err != nil {
+		return nil, fail("add", name, step("stat mount namespace", err))
+	}
+	path, tid := Path(name), unix.Gettid()
+	fileReady := make(chan bool, 1)
+	done := make(chan added, 1)
+	startThrowaway(func() { done <- makeAndBind(tid, mnt, path, fileReady) })
+	err := createFile(path)
+	fileReady <- err == nil
+	r := <-done
+	if err == nil && r.err != nil {
+		unix.Unlink(path)
+		err = r.err
+	}
+	if err != nil {
 		return nil, fail("add", name, err)
 	}
-	path := Path(name)
+	return r.h, nil
+}
+
+// createFile prepares /run/netns and creates path exclusively.
+func createFile(path string) error {
+	if err := prepareDir(); err != nil {
+		return err
+	}
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fail("add", name, err)
+		return err
 	}
-	unix.Close(fd)
-	h, err := bindNew(path)
-	if err != nil {
-		unix.Unlink(path)
-		return nil, fail("add", name, err)
-	}
-	return h, nil
+	return unix.Close(fd)
 }
 
 // prepareDir makes /run/netns exist and be a shared mount point, the way
@@ -84,30 +104,48 @@ func makeShared() error {
 	return nil
 }
 
-// bindNew makes a network namespace on a throwaway thread and bind-mounts
-// it on path. The bind lands in the calling thread's mount namespace, where
-// path was just created: when the throwaway thread is in another one (the
-// caller entered a mount namespace of its own), it joins the caller's
-// first, after unshare(CLONE_FS) as setns(CLONE_NEWNS) requires.
-func bindNew(path string) (h *nsfs.Handle, err error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread() // this thread's namespaces do not change
-	var mnt unix.Stat_t
-	if err := unix.Stat("/proc/thread-self/ns/mnt", &mnt); err != nil {
-		return nil, step("stat mount namespace", err)
-	}
-	tid := unix.Gettid()
-	onThrowawayThread(func() {
-		if err = joinMountNS(tid, mnt); err == nil {
-			h, err = unshareAndBind(path)
+type added struct {
+	h   *nsfs.Handle
+	err error
+}
+
+// makeAndBind runs on the throwaway thread: it takes on the mount namespace
+// of the caller (thread tid, identified by mnt), unshares a new network
+// namespace, and once the caller reports path created (fileReady), binds
+// the namespace on it. It always reads fileReady, so the caller's send
+// never blocks.
+func makeAndBind(tid int, mnt unix.Stat_t, path string, fileReady <-chan bool) added {
+	err := joinMountNS(tid, mnt)
+	if err == nil {
+		if err = unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			err = step("unshare CLONE_NEWNET", err)
 		}
-	})
-	return h, err
+	}
+	if ok := <-fileReady; !ok || err != nil {
+		return added{err: err}
+	}
+	const self = "/proc/thread-self/ns/net"
+	fd, err := unix.Open(self, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return added{err: step("open "+self, err)}
+	}
+	if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
+		unix.Close(fd)
+		return added{err: step("bind "+self, err)}
+	}
+	h, err := nsfs.FromFD(fd, path)
+	if err != nil {
+		unix.Unmount(path, unix.MNT_DETACH)
+		unix.Close(fd)
+		return added{err: err}
+	}
+	return added{h: h}
 }
 
 // joinMountNS moves the calling (throwaway) thread into the mount
 // namespace of thread tid of this process, identified by want, unless it is
-// there already.
+// there already. setns(CLONE_NEWNS) needs the thread's own fs_struct
+// first (DESIGN.md rule 4).
 func joinMountNS(tid int, want unix.Stat_t) error {
 	var st unix.Stat_t
 	if err := unix.Stat("/proc/thread-self/ns/mnt", &st); err != nil {
@@ -128,27 +166,4 @@ func joinMountNS(tid int, want unix.Stat_t) error {
 		return step("setns caller's mount namespace", err)
 	}
 	return nil
-}
-
-// unshareAndBind runs on the throwaway thread.
-func unshareAndBind(path string) (*nsfs.Handle, error) {
-	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-		return nil, step("unshare CLONE_NEWNET", err)
-	}
-	const self = "/proc/thread-self/ns/net"
-	fd, err := unix.Open(self, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, step("open "+self, err)
-	}
-	if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
-		unix.Close(fd)
-		return nil, step("bind "+self, err)
-	}
-	h, err := nsfs.FromFD(fd, path)
-	if err != nil {
-		unix.Unmount(path, unix.MNT_DETACH)
-		unix.Close(fd)
-		return nil, err
-	}
-	return h, nil
 }

@@ -3,8 +3,18 @@
 // /run/netns/NAME, /run/netns itself being a shared mount point, so that
 // namespaces made here are seen by `ip netns` and the other way round.
 //
+//	h, err := netns.Add("lab")      // ip netns add lab
+//	list, err := netns.List()       // ip netns list, with ids
+//	spec, h, err := netns.ExecSpec("lab", spawn.Spec{Argv: argv}) // ip netns exec lab …
+//	old, err := netns.SetSysctl(h, "net.ipv4.ip_forward", "1")
+//	err = netns.Del("lab")          // ip netns del lab
+//
+// Names follow iproute2's rules (ValidateName) and are checked before
+// anything is touched.
+//
 // Nothing in this package moves the calling goroutine's thread into another
-// namespace: new namespaces are made, and per-namespace work is done, on
-// throwaway locked threads that die afterwards. It knows nothing of Lua and
-// is usable from Go on its own.
+// namespace: new namespaces are made, and per-namespace sysctls read and
+// written, on throwaway locked threads that die afterwards (never the main
+// thread). Mount work happens in the calling thread's mount namespace. It
+// knows nothing of Lua and is usable from Go on its own.
 package netns

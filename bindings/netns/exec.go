@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
 	"github.com/nsh-lua/nsh/bindings/spawn"
@@ -26,23 +27,37 @@ func init() { spawn.RegisterStep(ExecStep, execStep) }
 // named network namespace, a new mount namespace with / made a recursive
 // slave, a fresh /sys that shows the namespace's own links, and each
 // /etc/netns/NAME/* bind-mounted over /etc/*. It returns the namespace
-// handle the spec joins: close it once the child has started.
+// handle the spec joins: close it once the child has started. A spec that
+// already joins or creates a network or mount namespace, or asks for
+// another propagation, conflicts and is refused (spawn.ErrBadSpec).
 func ExecSpec(name string, spec spawn.Spec) (spawn.Spec, *nsfs.Handle, error) {
+	if err := execConflicts(spec); err != nil {
+		return spec, nil, fail("exec", name, err)
+	}
 	h, err := Get(name)
 	if err != nil {
 		return spec, nil, err
 	}
-	var join []*nsfs.Handle
-	for _, j := range spec.Join {
-		if j.Type() != nsfs.Net && j.Type() != nsfs.Mnt {
-			join = append(join, j)
-		}
-	}
-	spec.Join = append(join, h)
+	spec.Join = append(slices.Clone(spec.Join), h)
 	spec.New = append(without(spec.New, nsfs.Mnt), nsfs.Mnt)
 	spec.Propagation = "slave"
 	spec.Steps = append([]spawn.Step{{Name: ExecStep, Arg: name}}, spec.Steps...)
 	return spec, h, nil
+}
+
+func execConflicts(spec spawn.Spec) error {
+	for _, j := range spec.Join {
+		if j.Type() == nsfs.Net || j.Type() == nsfs.Mnt {
+			return fmt.Errorf("%w: join %s: netns.exec sets the net and mnt namespaces", spawn.ErrBadSpec, j)
+		}
+	}
+	if slices.Contains(spec.New, nsfs.Net) {
+		return fmt.Errorf("%w: new net: netns.exec joins the named network namespace", spawn.ErrBadSpec)
+	}
+	if spec.Propagation != "" && spec.Propagation != "slave" {
+		return fmt.Errorf("%w: propagation %q: netns.exec makes / a recursive slave, as ip netns exec does", spawn.ErrBadSpec, spec.Propagation)
+	}
+	return nil
 }
 
 func without(ts []nsfs.Type, t nsfs.Type) []nsfs.Type {

@@ -4,12 +4,15 @@ package netns_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/nsfs"
 	"github.com/nsh-lua/nsh/bindings/spawn"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 )
@@ -58,7 +61,7 @@ func execIn(t *testing.T, name string, argv ...string) string {
 func TestExecLikeIP(t *testing.T) {
 	name, _ := addNS(t)
 	hostsBefore, _ := os.ReadFile("/etc/hosts")
-	mountsBefore := len(mountsOf(t, "/"))
+	sysBefore, etcBefore := mountsAt(t, "/sys"), mountsAt(t, "/etc/hosts")
 	content := "10.9.8.7 only-in-" + name + "\n"
 	etcFile(t, name, "hosts", content)
 	testutil.Cmd(t, "ip", "-n", name, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
@@ -83,8 +86,8 @@ func TestExecLikeIP(t *testing.T) {
 	if after, _ := os.ReadFile("/etc/hosts"); string(after) != string(hostsBefore) {
 		t.Fatal("the host's /etc/hosts changed")
 	}
-	if n := len(mountsOf(t, "/")); n != mountsBefore {
-		t.Fatalf("host mount count %d -> %d: a mount propagated back", mountsBefore, n)
+	if s, e := mountsAt(t, "/sys"), mountsAt(t, "/etc/hosts"); s != sysBefore || e != etcBefore {
+		t.Fatalf("host mounts on /sys %d -> %d, on /etc/hosts %d -> %d: a mount propagated back", sysBefore, s, etcBefore, e)
 	}
 }
 
@@ -95,5 +98,49 @@ func TestExecMissing(t *testing.T) {
 	_, _, err := netns.ExecSpec(testutil.Name(t), spawn.Spec{Argv: []string{"true"}})
 	if err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Fatalf("ExecSpec(missing) = %v", err)
+	}
+}
+
+// mountsAt counts the host's mounts whose mount point is exactly path.
+func mountsAt(t *testing.T, path string) int {
+	t.Helper()
+	n := 0
+	for _, m := range mountsOf(t, path) {
+		if m == path {
+			n++
+		}
+	}
+	return n
+}
+
+// TestExecSpecConflicts: a spec that already joins or creates a network or
+// mount namespace, or wants another propagation, is refused before the
+// namespace is even opened; a fitting one is completed as ip netns exec
+// would run it.
+func TestExecSpecConflicts(t *testing.T) {
+	name, h := addNS(t)
+	bad := map[string]spawn.Spec{
+		"join net":    {Argv: []string{"true"}, Join: []*nsfs.Handle{h}},
+		"new net":     {Argv: []string{"true"}, New: []nsfs.Type{nsfs.Net}},
+		"propagation": {Argv: []string{"true"}, Propagation: "shared"},
+	}
+	for what, spec := range bad {
+		if _, _, err := netns.ExecSpec(name, spec); !errors.Is(err, spawn.ErrBadSpec) {
+			t.Errorf("%s: ExecSpec = %v, want ErrBadSpec", what, err)
+		}
+	}
+	spec, eh, err := netns.ExecSpec(name, spawn.Spec{Argv: []string{"true"}, New: []nsfs.Type{nsfs.UTS, nsfs.Mnt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eh.Close()
+	if !eh.Same(h) || len(spec.Join) != 1 || spec.Join[0] != eh {
+		t.Errorf("Join = %v, want the handle of %s", spec.Join, name)
+	}
+	if !slices.Equal(spec.New, []nsfs.Type{nsfs.UTS, nsfs.Mnt}) || spec.Propagation != "slave" {
+		t.Errorf("New = %v, Propagation = %q", spec.New, spec.Propagation)
+	}
+	if len(spec.Steps) != 1 || spec.Steps[0].Name != netns.ExecStep || spec.Steps[0].Arg != name {
+		t.Errorf("Steps = %v", spec.Steps)
 	}
 }

@@ -5,8 +5,12 @@ package netns_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsh-lua/nsh/bindings/netns"
 	"github.com/nsh-lua/nsh/bindings/testutil"
@@ -144,4 +148,45 @@ func TestCallerThreadUnmoved(t *testing.T) {
 	if st0.Ino != st1.Ino {
 		t.Fatalf("calling thread moved from net inode %d to %d", st0.Ino, st1.Ino)
 	}
+}
+
+// TestAddPropagates: because /run/netns is a shared mount point, a name
+// added after another process made its own (slave) mount namespace is
+// visible there, and deleting it unmounts it there too, so the namespace
+// is not kept alive by a stale mount.
+func TestAddPropagates(t *testing.T) {
+	addNS(t) // makes /run/netns a shared mount point
+	cmd := exec.Command("unshare", "--mount", "--propagation", "slave", "sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	pid := strconv.Itoa(cmd.Process.Pid)
+	waitMountNS(t, cmd.Process.Pid)
+	name, h := addNS(t)
+	fsType := testutil.Cmd(t, "nsenter", "-t", pid, "-m", "stat", "-f", "-c", "%T", netns.Path(name))
+	if strings.TrimSpace(fsType) != "nsfs" {
+		t.Fatalf("in the other mount namespace %s is %q, want nsfs", netns.Path(name), fsType)
+	}
+	h.Close()
+	if err := netns.Del(name); err != nil {
+		t.Fatal(err)
+	}
+	mi := testutil.Cmd(t, "nsenter", "-t", pid, "-m", "cat", "/proc/self/mountinfo")
+	if strings.Contains(mi, name) {
+		t.Fatalf("the bind of %s stayed in the other mount namespace", name)
+	}
+}
+
+// waitMountNS waits until pid has left this process's mount namespace.
+func waitMountNS(t *testing.T, pid int) {
+	t.Helper()
+	self, _ := os.Readlink("/proc/self/ns/mnt")
+	for i := 0; i < 200; i++ {
+		if l, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", pid)); err == nil && l != self {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("pid %d never unshared its mount namespace", pid)
 }

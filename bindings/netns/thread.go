@@ -16,12 +16,16 @@ import (
 // slower (waking a parked thread costs more than making one).
 func onThrowawayThread(fn func()) {
 	done := make(chan struct{})
-	go runLocked(func() {
+	startThrowaway(func() {
 		defer close(done)
 		fn()
 	})
 	<-done
 }
+
+// startThrowaway starts fn on a throwaway thread, as onThrowawayThread
+// does, without waiting for it: fn reports back on its own.
+func startThrowaway(fn func()) { go runLocked(fn) }
 
 // runLocked runs job on a locked thread that is not the main thread and
 // lets that thread die afterwards.

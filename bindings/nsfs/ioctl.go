@@ -98,8 +98,10 @@ func (e notSupported) Error() string        { return ErrNotSupported.Error() }
 func (e notSupported) Is(target error) bool { return target == ErrNotSupported }
 func (e notSupported) Unwrap() error        { return e.errno }
 
+// ioctlRet runs an ioctl_nsfs request. These never sleep, so they are made
+// with RawSyscall, sparing the scheduler hand-off (see procScanner).
 func ioctlRet(fd int, req uint, arg uintptr) (int, error) {
-	r, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), arg)
+	r, _, errno := unix.RawSyscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), arg)
 	if errno != 0 {
 		return -1, errno
 	}

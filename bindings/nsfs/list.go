@@ -114,40 +114,6 @@ func (l *lister) add(t Type, ino uint64) (*Namespace, bool) {
 	return n, true
 }
 
-// scanProcs counts each process once per namespace any of its threads is
-// in; /proc lists pids ascending, so the first process seen is the lowest.
-func (l *lister) scanProcs() error {
-	s, err := newProcScanner(l.types)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	seen := map[nsKey]int{} // namespace -> last pid counted
-	for _, pid := range s.pids() {
-		ok := s.visitTasks(pid, func(tid int, t Type, ino uint64) {
-			k := nsKey{t, ino}
-			if seen[k] == pid {
-				return
-			}
-			seen[k] = pid
-			n, _ := l.add(t, ino)
-			n.NProcs++
-			if n.PID == 0 {
-				n.PID, n.tid = pid, tid
-				n.src = fmt.Sprintf("/proc/%d/task/%d/ns/%s", pid, tid, t)
-			}
-		})
-		if !ok {
-			continue
-		}
-		s.visitFDs(pid, func(fd int, t Type, ino uint64) {
-			l.add(t, ino)
-			l.fdRefs = append(l.fdRefs, fdRef{nsKey{t, ino}, pid, fd})
-		})
-	}
-	return nil
-}
-
 // fdRef is a process holding a namespace file open.
 type fdRef struct {
 	key     nsKey

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -234,5 +235,118 @@ func TestPIDs(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("PIDs = %v, want %v", got, want)
+	}
+}
+
+// TestListParallelMatchesSerial checks that scanning /proc in several
+// ranges at once and merging them gives what one scan gives: the same
+// counts and lowest pids for namespaces the test made, spread over the
+// process table.
+func TestListParallelMatchesSerial(t *testing.T) {
+	testutil.RequireRoot(t)
+	var pids []int
+	for i := 0; i < 6; i++ {
+		s := start(t, "unshare", "--uts", "--ipc", "sh", "-c", "sleep 60 & sleep 60 & echo ready; wait")
+		s.line(t)
+		pids = append(pids, s.pid())
+	}
+	defer func() { forceWorkers = 0 }()
+	var runs [][]*Namespace
+	for _, w := range []int{1, 3, 7} {
+		forceWorkers = w
+		runs = append(runs, listT(t, ListOptions{}))
+	}
+	// The host's namespaces span every range: the lowest pid must come
+	// from the first, whatever the number of ranges.
+	_, hostUTS := readlinkIno(t, "/proc/self/ns/uts")
+	for i, list := range runs {
+		if n := find(list, UTS, hostUTS); n == nil || n.PID != find(runs[0], UTS, hostUTS).PID || n.NProcs < 10 {
+			t.Errorf("run %d: host uts namespace %+v", i, n)
+		}
+	}
+	for _, pid := range pids {
+		for _, typ := range []Type{UTS, IPC} {
+			_, ino := readlinkIno(t, fmt.Sprintf("/proc/%d/ns/%s", pid, typ))
+			var seen []string
+			for _, list := range runs {
+				n := find(list, typ, ino)
+				if n == nil {
+					t.Fatalf("%s:[%d] missing from a run", typ, ino)
+				}
+				seen = append(seen, fmt.Sprintf("%d procs pid %d owner %d id %d", n.NProcs, n.PID, n.Owner, n.ID))
+			}
+			if seen[0] != seen[1] || seen[0] != seen[2] || !strings.HasPrefix(seen[0], fmt.Sprintf("3 procs pid %d ", pid)) {
+				t.Errorf("%s:[%d]: 1, 3 and 7 workers gave %q", typ, ino, seen)
+			}
+		}
+	}
+}
+
+// TestListNetNSID checks the netnsid column against lsns for a named
+// network namespace given an id with `ip netns set`, and that a namespace
+// without an id has none.
+func TestListNetNSID(t *testing.T) {
+	testutil.RequireRoot(t)
+	if !testutil.HasTool("ip") {
+		t.Skip("ip (iproute2) is not installed")
+	}
+	name := testutil.Name(t)
+	testutil.Cmd(t, "ip", "netns", "add", name)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
+	testutil.Cmd(t, "ip", "netns", "set", name, "auto")
+	h := openT(t, "/run/netns/"+name)
+	var want int
+	out := testutil.Cmd(t, "lsns", "-n", "-r", "-o", "NS,NETNSID", "-t", "net")
+	for _, line := range strings.Split(out, "\n") {
+		var ino uint64
+		var id int
+		if n, _ := fmt.Sscan(line, &ino, &id); n == 2 && ino == h.Inode() {
+			want = id
+		}
+	}
+	listed := find(listT(t, ListOptions{Types: []Type{Net}}), Net, h.Inode())
+	if listed == nil || listed.NetNSID != want || want < 0 {
+		t.Errorf("netnsid of %s: List %+v, lsns %d", h, listed, want)
+	}
+	if listed != nil && (len(listed.Paths) == 0 || listed.Paths[0] != "/run/netns/"+name) {
+		t.Errorf("path of %s: %v", h, listed.Paths)
+	}
+	s := start(t, "unshare", "--net", "sleep", "60")
+	other := openT(t, fmt.Sprintf("/proc/%d/ns/net", descendants(t, s.pid(), 0, "sleep")[0]))
+	if n := find(listT(t, ListOptions{Types: []Type{Net}}), Net, other.Inode()); n == nil || n.NetNSID != -1 {
+		t.Errorf("netns without an id: %+v", n)
+	}
+}
+
+// TestRelateChecksSources checks that relate asks only the namespace a
+// record names: a source path that now names a regular file (a removed
+// pin) or another namespace (a reused pid or fd number) is passed over,
+// and does not stop the others being asked.
+func TestRelateChecksSources(t *testing.T) {
+	testutil.RequireRoot(t)
+	file := filepath.Join(testutil.TempDir(t), "was-a-pin")
+	if err := os.WriteFile(file, nil, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	_, uts := readlinkIno(t, "/proc/self/ns/uts")
+	_, ipc := readlinkIno(t, "/proc/self/ns/ipc")
+	l := &lister{byKey: map[nsKey]*Namespace{}, types: Types}
+	removed, _ := l.add(Net, 1)
+	removed.src = file
+	reused, _ := l.add(UTS, 2)
+	reused.src = "/proc/self/ns/uts" // names uts:[uts], not uts:[2]
+	good, _ := l.add(IPC, ipc)
+	good.src = "/proc/self/ns/ipc"
+	l.relate()
+	for _, n := range []*Namespace{removed, reused} {
+		if n.ID != 0 || n.Owner != 0 {
+			t.Errorf("%s asked through %s, which names something else: id %d owner %d", n, n.src, n.ID, n.Owner)
+		}
+	}
+	if good.ID == 0 || good.Owner == 0 {
+		t.Errorf("%s not asked: id %d owner %d", good, good.ID, good.Owner)
+	}
+	if _, ok := l.byKey[nsKey{UTS, uts}]; ok {
+		t.Errorf("the namespace behind a reused path was added")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestParseLink(t *testing.T) {
@@ -95,3 +97,39 @@ func TestParseType(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestFlagsMatchUnix checks the spelled-out clone flags against x/sys/unix.
+func TestFlagsMatchUnix(t *testing.T) {
+	want := map[Type]int{Cgroup: unix.CLONE_NEWCGROUP, IPC: unix.CLONE_NEWIPC, Mnt: unix.CLONE_NEWNS, Net: unix.CLONE_NEWNET,
+		PID: unix.CLONE_NEWPID, Time: unix.CLONE_NEWTIME, User: unix.CLONE_NEWUSER, UTS: unix.CLONE_NEWUTS}
+	for typ, f := range want {
+		if typ.Flag() != f {
+			t.Errorf("%s: flag %#x, unix says %#x", typ, typ.Flag(), f)
+		}
+		if back, ok := TypeOfFlag(f); !ok || back != typ {
+			t.Errorf("TypeOfFlag(%#x) = %s, %v", f, back, ok)
+		}
+	}
+	if Flags([]Type{Net, UTS}) != unix.CLONE_NEWNET|unix.CLONE_NEWUTS {
+		t.Error("Flags(net, uts)")
+	}
+}
+
+// TestRequestNumbers checks the ioctl numbers against x/sys/unix where it
+// has them (it has all of them on amd64).
+func TestRequestNumbers(t *testing.T) {
+	want := map[string]uint{
+		"NS_GET_USERNS": unix.NS_GET_USERNS, "NS_GET_PARENT": unix.NS_GET_PARENT, "NS_GET_NSTYPE": unix.NS_GET_NSTYPE,
+		"NS_GET_OWNER_UID": unix.NS_GET_OWNER_UID, "NS_GET_MNTNS_ID": unix.NS_GET_MNTNS_ID, "NS_GET_ID": unix.NS_GET_ID,
+		"NS_GET_PID_FROM_PIDNS": unix.NS_GET_PID_FROM_PIDNS, "NS_GET_TGID_FROM_PIDNS": unix.NS_GET_TGID_FROM_PIDNS,
+		"NS_GET_PID_IN_PIDNS": unix.NS_GET_PID_IN_PIDNS, "NS_GET_TGID_IN_PIDNS": unix.NS_GET_TGID_IN_PIDNS,
+	}
+	if len(Requests) != len(want) {
+		t.Errorf("%d requests, want %d", len(Requests), len(want))
+	}
+	for name, num := range want {
+		if r, ok := Requests[name]; !ok || r.Num != num || r.Name != name {
+			t.Errorf("%s: %+v, want number %#x", name, r, num)
+		}
+	}
+}

@@ -145,8 +145,8 @@ func TestPinErrors(t *testing.T) {
 		path string
 		want error
 	}{
-		{pinned, unix.EEXIST},                                  // already a pin
-		{dir, unix.EEXIST},                                     // a directory
+		{pinned, unix.EEXIST}, // already a pin
+		{dir, unix.EEXIST},    // a directory
 		{filepath.Join(dir, "no", "such", "dir"), unix.ENOENT}, // parent missing
 	}
 	for _, p := range pins {

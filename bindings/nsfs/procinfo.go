@@ -4,42 +4,18 @@ package nsfs
 
 import (
 	"bytes"
-	"os"
 	"os/user"
 	"strconv"
 
 	"golang.org/x/sys/unix"
 )
 
-// ProcInfo is what lsns shows of a namespace's lowest process.
-type ProcInfo struct {
+// procInfo is what lsns shows of a namespace's lowest process.
+type procInfo struct {
 	PID, PPID int
 	Command   string // command line, or the name of a kernel thread
 	UID       int
 	User      string
-}
-
-// ReadProcInfo reads /proc/PID/stat, /proc/PID/cmdline and the owner of
-// /proc/PID.
-func ReadProcInfo(pid int) (ProcInfo, error) {
-	dir := "/proc/" + strconv.Itoa(pid)
-	var st unix.Stat_t
-	if err := unix.Stat(dir, &st); err != nil {
-		return ProcInfo{}, err
-	}
-	stat, err := os.ReadFile(dir + "/stat")
-	if err != nil {
-		return ProcInfo{}, err
-	}
-	p := ProcInfo{PID: pid, UID: int(st.Uid)}
-	name, ppid := parseStat(stat)
-	p.PPID = ppid
-	cmd, _ := os.ReadFile(dir + "/cmdline")
-	p.Command = commandLine(cmd)
-	if p.Command == "" {
-		p.Command = name
-	}
-	return p, nil
 }
 
 // parseStat takes comm and ppid from /proc/PID/stat: "PID (comm) S PPID …";
@@ -80,19 +56,26 @@ func (u userNames) name(uid int) string {
 }
 
 // describeProcs fills the process columns of each namespace from its
-// lowest pid, reading each such process once.
+// lowest pid, reading each such process once: the owner of /proc/PID, its
+// stat and its cmdline, through the scanner's raw calls.
 func (l *lister) describeProcs() {
-	infos := map[int]*ProcInfo{}
+	s, err := newProcScanner(nil)
+	if err != nil {
+		return
+	}
+	defer s.close()
+	infos := map[int]*procInfo{}
 	users := userNames{}
+	buf := make([]byte, 4096)
 	for _, n := range l.byKey {
 		if n.PID == 0 {
 			continue
 		}
 		p, ok := infos[n.PID]
 		if !ok {
-			if info, err := ReadProcInfo(n.PID); err == nil {
-				info.User = users.name(info.UID)
-				p = &info
+			p = s.procInfo(n.PID, buf)
+			if p != nil {
+				p.User = users.name(p.UID)
 			}
 			infos[n.PID] = p
 		}
@@ -101,4 +84,24 @@ func (l *lister) describeProcs() {
 		}
 		n.PPID, n.Command, n.UID, n.User = p.PPID, p.Command, p.UID, p.User
 	}
+}
+
+func (s *procScanner) procInfo(pid int, buf []byte) *procInfo {
+	var st unix.Stat_t
+	s.setPathNum(pid, "")
+	if !s.stat(s.proc, &st) {
+		return nil
+	}
+	s.setPathNum(pid, "/stat")
+	stat := s.readFile(s.proc, buf)
+	if stat == nil {
+		return nil
+	}
+	name, ppid := parseStat(stat)
+	p := &procInfo{PID: pid, PPID: ppid, UID: int(st.Uid)}
+	s.setPathNum(pid, "/cmdline")
+	if p.Command = commandLine(s.readFile(s.proc, buf)); p.Command == "" {
+		p.Command = name
+	}
+	return p
 }

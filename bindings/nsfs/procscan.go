@@ -13,8 +13,11 @@ import (
 // procScanner walks /proc with raw, allocation-free system calls: one
 // getdents per directory and one readlinkat per namespace link, relative to
 // directory descriptors, so the cost per task is the eight readlinks and
-// nothing else. Readlink is cheaper than stat on these links: the kernel
+// little else. Readlink is cheaper than stat on these links: the kernel
 // formats "net:[4026531833]" without making a dentry for the namespace.
+// The calls are made with RawSyscall: procfs answers them without
+// sleeping, and going through the scheduler's syscall hand-off for each of
+// thousands of microsecond calls cost more than the calls themselves.
 type procScanner struct {
 	proc   int    // /proc, O_DIRECTORY
 	dents  []byte // getdents buffer
@@ -41,12 +44,32 @@ func newProcScanner(types []Type) (*procScanner, error) {
 
 func (s *procScanner) close() { unix.Close(s.proc) }
 
+func rawClose(fd int) { unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0) }
+
+// sibling returns a scanner with its own buffers that shares s's /proc
+// descriptor, for another goroutine; only s is closed.
+func (s *procScanner) sibling() *procScanner {
+	return &procScanner{
+		proc:  s.proc,
+		dents: make([]byte, len(s.dents)),
+		path:  make([]byte, 0, 64),
+		link:  make([]byte, len(s.link)),
+		types: s.types,
+	}
+}
+
 // numbers reads the numeric names of directory fd, ascending as /proc
 // lists them, appending to out.
 func (s *procScanner) numbers(fd int, out []int) []int {
 	for {
-		n, err := unix.Getdents(fd, s.dents)
-		if n <= 0 || err != nil {
+		r, _, errno := unix.RawSyscall(unix.SYS_GETDENTS64, uintptr(fd), uintptr(unsafe.Pointer(&s.dents[0])), uintptr(len(s.dents)))
+		n := int(r)
+		if errno == unix.EINTR {
+			continue
+		}
+		// getdents may return short (a signal is pending, and the Go
+		// runtime sends them): only an empty read is the end.
+		if errno != 0 || n <= 0 {
 			return out
 		}
 		buf := s.dents[:n]
@@ -87,7 +110,7 @@ func (s *procScanner) pids() []int {
 // openAt opens dirfd/parts… as a directory; -1 when it cannot.
 func (s *procScanner) openAt(dirfd int, parts ...string) int {
 	s.setPath(parts...)
-	fd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
+	fd, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
 		unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0, 0, 0)
 	if errno != 0 {
 		return -1
@@ -109,9 +132,41 @@ func (s *procScanner) setPathNum(n int, suffix string) {
 	s.path = append(s.path, 0)
 }
 
+// stat stats dirfd/s.path, following links.
+func (s *procScanner) stat(dirfd int, st *unix.Stat_t) bool {
+	_, _, errno := unix.RawSyscall6(unix.SYS_NEWFSTATAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
+		uintptr(unsafe.Pointer(st)), 0, 0, 0)
+	return errno == 0
+}
+
+// openFile opens dirfd/s.path read-only; -1 when it cannot.
+func (s *procScanner) openFile(dirfd int) int {
+	fd, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
+		unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
+	if errno != 0 {
+		return -1
+	}
+	return int(fd)
+}
+
+// readFile reads up to len(buf) bytes of dirfd/s.path into buf.
+func (s *procScanner) readFile(dirfd int, buf []byte) []byte {
+	fd, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
+		unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
+	if errno != 0 {
+		return nil
+	}
+	defer rawClose(int(fd))
+	n, _, errno := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+	if errno != 0 {
+		return nil
+	}
+	return buf[:n]
+}
+
 // readlink reads the link at s.path relative to dirfd; nil on failure.
 func (s *procScanner) readlink(dirfd int) []byte {
-	n, _, errno := unix.Syscall6(unix.SYS_READLINKAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
+	n, _, errno := unix.RawSyscall6(unix.SYS_READLINKAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
 		uintptr(unsafe.Pointer(&s.link[0])), uintptr(len(s.link)), 0, 0)
 	if errno != 0 {
 		return nil
@@ -121,38 +176,59 @@ func (s *procScanner) readlink(dirfd int) []byte {
 
 // visitTasks calls fn for every namespace of the scanned types of every
 // task of process pid. It returns false when the process is gone or hidden.
+// A single-threaded process (most are) is read through /proc/PID/ns: the
+// link count of /proc/PID/task is 2 plus the number of threads, so one
+// stat saves listing the task directory.
 func (s *procScanner) visitTasks(pid int, fn func(tid int, t Type, ino uint64)) bool {
 	s.setPathNum(pid, "/task")
-	tfd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(s.proc), uintptr(unsafe.Pointer(&s.path[0])),
+	var st unix.Stat_t
+	if !s.stat(s.proc, &st) {
+		return false
+	}
+	if st.Nlink == 3 && s.visitLinks(s.proc, pid, pid, fn) {
+		return true
+	}
+	// Several threads, or a leader that exited before its last thread.
+	s.setPathNum(pid, "/task")
+	tfd, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(s.proc), uintptr(unsafe.Pointer(&s.path[0])),
 		unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0, 0, 0)
 	if errno != 0 {
 		return false
 	}
-	defer unix.Close(int(tfd))
+	defer rawClose(int(tfd))
 	s.tids = s.numbers(int(tfd), s.tids[:0])
 	for _, tid := range s.tids {
-		for _, t := range s.types {
-			s.path = strconv.AppendInt(s.path[:0], int64(tid), 10)
-			s.path = append(s.path, "/ns/"...)
-			s.path = append(s.path, t...)
-			s.path = append(s.path, 0)
-			if ino, ok := parseLink(s.readlink(int(tfd)), t); ok {
-				fn(tid, t, ino)
-			}
-		}
+		s.visitLinks(int(tfd), tid, tid, fn)
 	}
 	return true
+}
+
+// visitLinks reads the ns links of dirfd/ID/ns, reporting them as task
+// tid's; false when none could be read.
+func (s *procScanner) visitLinks(dirfd, id, tid int, fn func(tid int, t Type, ino uint64)) bool {
+	any := false
+	for _, t := range s.types {
+		s.path = strconv.AppendInt(s.path[:0], int64(id), 10)
+		s.path = append(s.path, "/ns/"...)
+		s.path = append(s.path, t...)
+		s.path = append(s.path, 0)
+		if ino, ok := parseLink(s.readlink(dirfd), t); ok {
+			fn(tid, t, ino)
+			any = true
+		}
+	}
+	return any
 }
 
 // visitFDs calls fn for every open namespace file of process pid.
 func (s *procScanner) visitFDs(pid int, fn func(fd int, t Type, ino uint64)) {
 	s.setPathNum(pid, "/fd")
-	dfd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(s.proc), uintptr(unsafe.Pointer(&s.path[0])),
+	dfd, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(s.proc), uintptr(unsafe.Pointer(&s.path[0])),
 		unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0, 0, 0)
 	if errno != 0 {
 		return
 	}
-	defer unix.Close(int(dfd))
+	defer rawClose(int(dfd))
 	s.fdNums = s.numbers(int(dfd), s.fdNums[:0])
 	for _, n := range s.fdNums {
 		s.setPathNum(n, "")

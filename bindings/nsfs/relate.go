@@ -4,8 +4,8 @@ package nsfs
 
 import (
 	"errors"
+	"unsafe"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -14,12 +14,30 @@ import (
 // Owners and parents not seen yet (a user namespace no process is in any
 // more but that still owns others) are added and asked about in turn.
 type relater struct {
-	l      *lister
-	noID   bool            // NS_GET_ID is missing: do not ask again
-	nl     *netlink.Handle // for RTM_GETNSID, in the caller's netns
-	queue  []pending
-	stat   unix.Stat_t
-	nlDone bool
+	l       *lister
+	noID    bool         // NS_GET_ID is missing: do not ask again
+	nsids   *nsidQuerier // for RTM_GETNSID, in the caller's netns
+	queue   []pending
+	stat    unix.Stat_t
+	nlDone  bool
+	nsfsDev uint64
+}
+
+// nsfsDev returns the device of the nsfs file system.
+func nsfsDev() uint64 {
+	var st unix.Stat_t
+	if unix.Stat("/proc/thread-self/ns/net", &st) != nil {
+		return 0
+	}
+	return st.Dev
+}
+
+// is reports whether fd is namespace n's file.
+func (r *relater) is(fd int, n *Namespace) bool {
+	if _, _, errno := unix.RawSyscall(unix.SYS_FSTAT, uintptr(fd), uintptr(unsafe.Pointer(&r.stat)), 0); errno != 0 {
+		return false
+	}
+	return r.stat.Ino == n.Inode && r.stat.Dev == r.nsfsDev
 }
 
 type pending struct {
@@ -28,32 +46,40 @@ type pending struct {
 }
 
 func (l *lister) relate() {
-	r := &relater{l: l}
+	r := &relater{l: l, nsfsDev: nsfsDev()}
 	defer r.close()
+	s := &procScanner{path: make([]byte, 0, 128)}
 	for _, n := range l.byKey {
 		if n.src == "" {
 			continue
 		}
-		fd, err := unix.Open(n.src, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
+		s.setPath(n.src)
+		fd := s.openFile(unix.AT_FDCWD)
+		if fd < 0 {
 			continue // gone since the scan, or hidden
 		}
+		if !r.is(fd, n) {
+			// The process exited and its pid or fd number was reused, or
+			// the pin was removed: the path names something else now.
+			rawClose(fd)
+			continue
+		}
 		r.queue = append(r.queue, pending{n, fd})
-	}
-	for len(r.queue) > 0 {
-		p := r.queue[len(r.queue)-1]
-		r.queue = r.queue[:len(r.queue)-1]
-		r.ask(p.n, p.fd)
-		unix.Close(p.fd)
+		for len(r.queue) > 0 {
+			p := r.queue[len(r.queue)-1]
+			r.queue = r.queue[:len(r.queue)-1]
+			r.ask(p.n, p.fd)
+			rawClose(p.fd)
+		}
 	}
 }
 
 func (r *relater) close() {
 	for _, p := range r.queue {
-		unix.Close(p.fd)
+		rawClose(p.fd)
 	}
-	if r.nl != nil {
-		r.nl.Close()
+	if r.nsids != nil {
+		r.nsids.close()
 	}
 }
 
@@ -61,7 +87,7 @@ func (r *relater) ask(n *Namespace, fd int) {
 	if !r.noID {
 		id, err := ioctlU64(fd, NS_GET_ID)
 		if errors.Is(err, unix.ENOTTY) {
-			r.noID = true
+			r.noID = true // fd is checked to be nsfs: the kernel lacks it
 		} else if err == nil {
 			n.ID = id
 		}
@@ -83,41 +109,37 @@ func (r *relater) follow(fd int, req uint, t Type) uint64 {
 	if err != nil {
 		return 0
 	}
-	if unix.Fstat(nfd, &r.stat) != nil {
-		unix.Close(nfd)
+	if _, _, errno := unix.RawSyscall(unix.SYS_FSTAT, uintptr(nfd), uintptr(unsafe.Pointer(&r.stat)), 0); errno != 0 {
+		rawClose(nfd)
 		return 0
 	}
 	ino := r.stat.Ino
 	if !r.l.wanted(t) {
-		unix.Close(nfd)
+		rawClose(nfd)
 		return ino
 	}
 	n, isNew := r.l.add(t, ino)
 	if !isNew {
-		unix.Close(nfd)
+		rawClose(nfd)
 		return ino
 	}
 	r.queue = append(r.queue, pending{n, nfd})
 	return ino
 }
 
-// netnsid asks rtnetlink for the id the caller's network namespace gives
-// this one (RTM_GETNSID with NETNSA_FD); -1 when none is assigned.
+// netnsid gives the id the caller's network namespace assigned to the one
+// fd refers to (ip netns list-id); -1 when none is assigned.
 func (r *relater) netnsid(fd int) int {
-	if r.nl == nil {
+	if r.nsids == nil {
 		if r.nlDone {
 			return -1
 		}
 		r.nlDone = true
-		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+		q, err := newNSIDQuerier()
 		if err != nil {
 			return -1
 		}
-		r.nl = h
+		r.nsids = q
 	}
-	id, err := r.nl.GetNetNsIdByFd(fd)
-	if err != nil || id < 0 {
-		return -1
-	}
-	return id
+	return r.nsids.nsid(fd)
 }

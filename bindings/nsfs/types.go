@@ -3,8 +3,6 @@ package nsfs
 import (
 	"fmt"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
 // Type is a namespace type, named as /proc/PID/ns names it.
@@ -25,15 +23,17 @@ const (
 // Types lists every namespace type in alphabetical order.
 var Types = []Type{Cgroup, IPC, Mnt, Net, PID, Time, User, UTS}
 
+// The CLONE_NEW* flags of the Linux ABI (the same on every architecture),
+// spelled out so this file builds on every GOOS.
 var flags = map[Type]int{
-	Cgroup: unix.CLONE_NEWCGROUP,
-	IPC:    unix.CLONE_NEWIPC,
-	Mnt:    unix.CLONE_NEWNS,
-	Net:    unix.CLONE_NEWNET,
-	PID:    unix.CLONE_NEWPID,
-	Time:   unix.CLONE_NEWTIME,
-	User:   unix.CLONE_NEWUSER,
-	UTS:    unix.CLONE_NEWUTS,
+	Cgroup: 0x02000000,
+	IPC:    0x08000000,
+	Mnt:    0x00020000,
+	Net:    0x40000000,
+	PID:    0x20000000,
+	Time:   0x00000080,
+	User:   0x10000000,
+	UTS:    0x04000000,
 }
 
 // TypeNames is the valid type names joined for error messages.

@@ -37,6 +37,7 @@ type request struct {
 	Hostname    string          `json:"hostname,omitempty"`
 	Propagation uintptr         `json:"propagation,omitempty"`
 	MountProc   bool            `json:"mount_proc,omitempty"`
+	Pdeathsig   int             `json:"pdeathsig,omitempty"`
 	Steps       []wireStep      `json:"steps,omitempty"`
 	Main        string          `json:"main,omitempty"`
 	MainArg     json.RawMessage `json:"main_arg,omitempty"`
@@ -91,6 +92,10 @@ func ChildMain() int {
 		enc.Encode(message{Op: "read request", Error: err.Error()})
 		return 126
 	}
+	if err := setPdeath(req.Pdeathsig); err != nil {
+		enc.Encode(failure(err))
+		return 126
+	}
 	if err := childSetup(&req); err != nil {
 		enc.Encode(failure(err))
 		return 126
@@ -109,6 +114,23 @@ func ChildMain() int {
 	}
 	enc.Encode(failure(err))
 	return 127
+}
+
+// setPdeath sets the parent-death signal, then makes sure the parent did
+// not die before: it still holds the reply pipe's read end, so polling our
+// write end reports POLLERR once it is gone.
+func setPdeath(sig int) error {
+	if sig == 0 {
+		return nil
+	}
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(sig), 0, 0, 0); err != nil {
+		return fmt.Errorf("prctl PR_SET_PDEATHSIG: %w", err)
+	}
+	fds := []unix.PollFd{{Fd: replyFD, Events: unix.POLLOUT}}
+	if _, err := unix.Poll(fds, 0); err == nil && fds[0].Revents&unix.POLLERR != 0 {
+		unix.Kill(unix.Getpid(), syscall.Signal(sig))
+	}
+	return nil
 }
 
 func runMain(req *request, enc *json.Encoder) int {
@@ -257,6 +279,9 @@ func (pl *plan) request() (*request, error) {
 	spec := pl.spec
 	req := &request{Argv: spec.Argv, Env: spec.Env, InheritEnv: spec.Env == nil,
 		Root: spec.Root, Dir: spec.Dir, MountProc: spec.MountProc, Main: spec.Main}
+	if pl.childPdeath {
+		req.Pdeathsig = int(syscall.SIGKILL)
+	}
 	if pl.hostInChild {
 		req.Hostname = spec.Hostname
 	}

@@ -9,34 +9,51 @@
 //		New:  []nsfs.Type{nsfs.Net, nsfs.UTS}, // like unshare -n -u
 //		Join: []*nsfs.Handle{h},               // like nsenter --net=…
 //		Hostname: "lab",
-//		Steps: []spawn.Step{{Name: "netns.etc", Arg: "lab"}},
+//		Steps: []spawn.Step{{Name: "netns.exec", Arg: "lab"}},
 //	})
 //	res, err := p.Wait(ctx)           // cancelling ctx kills the child
 //	res, err := spawn.Run(ctx, spec)  // Start + Wait, output captured
 //
 // How a child is made (see DESIGN.md, "Threads and namespaces"):
 //
-//   - Every child is started from its own fresh locked goroutine, the
-//     spawner, which lives as long as the child does (Pdeathsig fires when
-//     the creating thread dies, rule 8) and reaps it.
-//   - The spawner first enters Spec.Base (the caller's current namespaces
-//     when they differ from the process's) and Spec.Join, then unshares on
-//     its own thread what needs child-side setup that os/exec cannot do:
-//     mnt (to set propagation), uts (to set the hostname), time (to write
-//     offsets before anyone is inside, rule 7); then it runs Steps; then it
-//     starts the command with os/exec, passing everything else (user, pid,
-//     net, ipc, cgroup, ID maps, cgroup fd, chroot, dir) in SysProcAttr. A
-//     spawner whose thread changed namespaces exits locked, so the thread
-//     dies with it (rule 2).
-//   - Only what a multithreaded Go process cannot do goes through a
+// The thread that forks decides the namespaces the child starts in, so
+// each child is started from a thread prepared for it, and the forking
+// thread lives as long as the child (Pdeathsig fires when the creating
+// thread dies, rule 8):
+//
+//   - a child that needs unshares on the thread (mnt to set propagation,
+//     uts to set the hostname, time to write offsets before anyone is
+//     inside, rule 7) or steps gets a fresh locked goroutine, the spawner,
+//     which enters Spec.Base and Spec.Join, unshares, runs Steps, starts
+//     the child and reaps it; its thread dies with it (rule 2);
+//   - a child that only joins namespaces starts from a pooled joined
+//     thread that entered that set once and serves every child asking for
+//     it, until it has had no child for 20ms (then it exits locked);
+//   - with Spec.FromCaller, a child that only joins net, uts, ipc or cgroup
+//     namespaces starts from the caller's own locked thread, which enters
+//     them for the fork and goes back to the process's namespaces at once
+//     (no thread switch: what makes ns.spawn{join=h} cost what a bare Go
+//     program does); with Spec.Here (the caller unshared pid or time, and
+//     nothing can open that namespace until a process is in it) always;
+//   - everything else is passed to os/exec in SysProcAttr: user, pid, net,
+//     ipc, cgroup (Cloneflags), ID maps, the cgroup fd (clone3), chroot,
+//     working directory, Pdeathsig;
+//   - only what a multithreaded Go process cannot do goes through a
 //     re-executed child (/proc/self/exe with a marker, dispatched by
 //     ChildMain): joining a user or an existing time namespace (done by the
 //     cgo constructor in package nsenter before the Go runtime starts),
-//     mount_proc (the mounter must be inside the new pid namespace), and
-//     hostname, propagation or steps inside a new user namespace. The
-//     request travels as JSON on an inherited fd, the reply on another.
+//     mount_proc (the mounter must be inside the new pid namespace),
+//     hostname, propagation or steps inside a new user namespace, a child
+//     main, and kill_on_exit for a child in a joined pid namespace (os/exec
+//     would kill it: getppid() is 0 there). The request travels as JSON on
+//     an inherited fd, the reply on another;
+//   - Wait blocks on the child's pidfd itself (waitid WNOWAIT) when no
+//     goroutine copies its streams; a reaper goroutine reaps every child.
 //
-// Programs that use this package must call ChildMain-dispatch first thing in
-// main (bindings.Init does), so the re-executed child never runs the
-// program's own main.
+// Programs that use this package must start main with
+//
+//	if spawn.IsChild() { os.Exit(spawn.ChildMain()) }
+//
+// (bindings.Init does), so the re-executed child never runs the program's
+// own main, and link package nsenter (this package imports it).
 package spawn

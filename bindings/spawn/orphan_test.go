@@ -33,9 +33,19 @@ func orphanHelper() int {
 		return 1
 	}
 	h, _ := first.NS(nsfs.Net)
+	// The init of this pid namespace outlives the helper (no KillOnExit),
+	// so only its own parent-death signal can end the child that joins it.
+	keep, err := spawn.Start(ctx, spawn.Spec{Argv: sleep, New: []nsfs.Type{nsfs.PID}})
+	if err != nil {
+		fmt.Println("error", err)
+		return 1
+	}
+	fmt.Println("keep", keep.Pid)
+	hpid, _ := keep.NS(nsfs.PID)
 	specs := []spawn.Spec{
 		{Argv: sleep, KillOnExit: true},
 		{Argv: sleep, Join: []*nsfs.Handle{h}, KillOnExit: true},
+		{Argv: sleep, Join: []*nsfs.Handle{hpid}, KillOnExit: true},
 		{Argv: sleep, New: []nsfs.Type{nsfs.Mnt, nsfs.UTS}, Hostname: "x", KillOnExit: true},
 		{Argv: sleep, MountProc: true, KillOnExit: true},
 	}
@@ -69,6 +79,10 @@ func TestKilledParentLeavesNoOrphans(t *testing.T) {
 	var pids []int
 	sc := bufio.NewScanner(out)
 	for sc.Scan() && sc.Text() != "ok" {
+		if k, ok := strings.CutPrefix(sc.Text(), "keep "); ok {
+			t.Cleanup(func() { testutil.Cmd(t, "kill", "-9", k) })
+			continue
+		}
 		pid, err := strconv.Atoi(sc.Text())
 		if err != nil {
 			cmd.Process.Kill()
@@ -79,8 +93,8 @@ func TestKilledParentLeavesNoOrphans(t *testing.T) {
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	if len(pids) != 5 {
-		t.Fatalf("helper started %d children, want 5", len(pids))
+	if len(pids) != 6 {
+		t.Fatalf("helper started %d children, want 6", len(pids))
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for _, pid := range pids {

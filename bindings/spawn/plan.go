@@ -30,6 +30,7 @@ type plan struct {
 	propInChild  bool           // the child sets propagation
 	hostInChild  bool           // the child sets the hostname
 	reexec       bool           // start /proc/self/exe, not Argv
+	childPdeath  bool           // the child sets its own parent-death signal
 	threadTouchy bool           // the spawner thread changes namespaces
 }
 
@@ -60,6 +61,7 @@ func newPlan(spec *Spec) (*plan, error) {
 	p.reexec = spec.Main != "" || spec.MountProc || userJoin || joined[nsfs.Time] != nil
 	for _, h := range spec.Base {
 		switch {
+		case spec.Here:
 		case joined[h.Type()] != nil || h.Type() == nsfs.User:
 		case h.Type() == nsfs.Time:
 			p.reexec = true
@@ -82,8 +84,41 @@ func newPlan(spec *Spec) (*plan, error) {
 	p.split(userNew || userJoin, userJoin)
 	sortJoins(p.threadJoins)
 	sortJoins(p.childJoins)
+	if spec.Here {
+		if err := p.here(); err != nil {
+			return nil, err
+		}
+	}
 	p.threadTouchy = len(p.threadJoins) > 0 || p.threadNew != 0
+	p.pdeath()
 	return p, nil
+}
+
+// here reworks the plan so that nothing touches the calling thread: its
+// joins go to the cgo constructor, its unshares to the clone flags and the
+// re-executed child.
+func (p *plan) here() error {
+	if p.threadNew&unix.CLONE_NEWTIME != 0 {
+		return badSpec("a new time namespace cannot be made while the shell's own unshared pid or time namespace has no process yet")
+	}
+	for _, h := range p.threadJoins {
+		if h.Type() == nsfs.PID {
+			return badSpec("a pid namespace cannot be joined while the shell's own unshared pid or time namespace has no process yet")
+		}
+	}
+	p.childJoins = append(p.threadJoins, p.childJoins...)
+	p.threadJoins = nil
+	sortJoins(p.childJoins)
+	if p.threadNew != 0 {
+		p.cloneflags |= p.threadNew
+		p.propInChild = p.threadNew&unix.CLONE_NEWNS != 0 && p.propagation != 0
+		p.hostInChild = p.spec.Hostname != ""
+		p.threadNew = 0
+	}
+	if len(p.childJoins) > 0 || p.propInChild || p.hostInChild || len(p.spec.Steps) > 0 {
+		p.reexec = true
+	}
+	return nil
 }
 
 // split assigns each new type to the thread, the clone flags or the child.
@@ -209,4 +244,22 @@ func checkOptions(spec *Spec, newT, joined map[nsfs.Type]bool) error {
 		return badSpec("a stream is both piped and given")
 	}
 	return checkMaps(spec)
+}
+
+// pdeath decides who sets the parent-death signal. os/exec's child checks
+// after prctl that getppid() still is its parent's pid, and kills itself
+// when not; in a pid namespace the thread joined (or unshared, Here) the
+// parent is invisible and getppid() is 0, so os/exec would kill every such
+// child. Those children are re-executed and set it themselves.
+func (p *plan) pdeath() {
+	if !p.spec.KillOnExit {
+		return
+	}
+	joinsPID := p.spec.Here
+	for _, h := range p.threadJoins {
+		joinsPID = joinsPID || h.Type() == nsfs.PID
+	}
+	if joinsPID {
+		p.childPdeath, p.reexec = true, true
+	}
 }

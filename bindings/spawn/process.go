@@ -10,14 +10,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
+	"unsafe"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
 	"golang.org/x/sys/unix"
 )
 
-// Process is a started child. Its spawner goroutine reaps it; Wait reports
-// how it ended.
+// Process is a started child. A goroutine of this package reaps it; Wait
+// reports how it ended.
 type Process struct {
 	// Pid is the child's process ID as this process sees it.
 	Pid int
@@ -31,8 +36,23 @@ type Process struct {
 	replyR   *os.File      // a child main's reply pipe
 	replyDec *json.Decoder // reads replyR
 	done     chan struct{}
-	res      Result
-	err      error
+
+	// pidfd is the child's pidfd from clone (-1 once reaped); Wait blocks
+	// on it directly when direct says no goroutine copies the child's
+	// streams, so the result needs no handoff from the reaper. fdMu keeps
+	// the reaper from closing it while Wait uses it.
+	pidfd  int
+	fdMu   sync.RWMutex
+	direct bool
+
+	// lazy holds the command of a child whose reaping waits for a Wait
+	// (reaping on the waiter's own thread, as a plain exec.Cmd.Run does)
+	// or, after reapDelay without one, for a reaper goroutine; claimed
+	// says which one took it.
+	lazy    *exec.Cmd
+	claimed atomic.Bool
+	res     Result
+	err     error
 }
 
 // Start starts the child Spec describes and returns once it runs the
@@ -49,8 +69,17 @@ func Start(ctx context.Context, spec Spec) (*Process, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p := &Process{done: make(chan struct{})}
+	p := &Process{done: make(chan struct{}), pidfd: -1}
 	started := make(chan error, 1)
+	warmClean()
+	if spec.Here || pl.fromCaller() {
+		cmd, err := launchHere(pl, p)
+		if err != nil {
+			return nil, err // p is dropped: nobody waits on p.done
+		}
+		p.reapLater(cmd)
+		return p, nil
+	}
 	if pl.poolable() {
 		if err := startPooled(pl, p); err != nil {
 			return nil, err
@@ -70,6 +99,15 @@ func (p *Process) Done() <-chan struct{} { return p.done }
 // Wait waits for the child to end. When ctx ends first, Wait kills the
 // child (SIGKILL), waits for it, and returns its Result with ctx's error.
 func (p *Process) Wait(ctx context.Context) (Result, error) {
+	if p.lazy != nil && p.claimed.CompareAndSwap(false, true) {
+		stop := context.AfterFunc(ctx, func() { p.Kill(syscall.SIGKILL) })
+		reap(p, p.lazy)
+		stop()
+		return p.res, errors.Join(p.err, ctx.Err())
+	}
+	if res, ok := p.waitDirect(ctx); ok {
+		return res, ctx.Err()
+	}
 	select {
 	case <-p.done:
 		return p.res, p.err
@@ -151,4 +189,69 @@ func resultOf(state *os.ProcessState) Result {
 		return Result{Code: -1, Signal: int(ws.Signal())}
 	}
 	return Result{Code: state.ExitCode()}
+}
+
+// waitDirect waits on the pidfd without reaping (WNOWAIT) and reads the
+// result from the siginfo: the reaper goroutine reaps at the same moment,
+// and the caller need not wait for it to be scheduled. It reports false
+// when it cannot be used (streams being copied, a child main's reply, or
+// the child already reaped).
+func (p *Process) waitDirect(ctx context.Context) (Result, bool) {
+	if !p.direct {
+		return Result{}, false
+	}
+	p.fdMu.RLock()
+	defer p.fdMu.RUnlock()
+	if p.pidfd < 0 {
+		return Result{}, false
+	}
+	stop := context.AfterFunc(ctx, func() { p.Kill(syscall.SIGKILL) })
+	defer stop()
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PIDFD, p.pidfd, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return Result{}, false
+		}
+		break
+	}
+	return resultOfSiginfo(&info), true
+}
+
+// resultOfSiginfo reads how a child ended from waitid's siginfo.
+func resultOfSiginfo(info *unix.Siginfo) Result {
+	// siginfo_t for SIGCHLD: si_signo, si_errno, si_code, (pad), si_pid,
+	// si_uid, si_status.
+	code := *(*int32)(unsafe.Pointer(uintptr(unsafe.Pointer(info)) + 8))
+	status := *(*int32)(unsafe.Pointer(uintptr(unsafe.Pointer(info)) + 24))
+	switch code {
+	case cldExited:
+		return Result{Code: int(status)}
+	default: // CLD_KILLED, CLD_DUMPED
+		return Result{Code: -1, Signal: int(status)}
+	}
+}
+
+const cldExited = 1 // CLD_EXITED
+
+// reapDelay is how long a child whose streams nobody copies may stay
+// unreaped waiting for a Wait to reap it.
+const reapDelay = 50 * time.Millisecond
+
+// reapLater lets Wait reap the child on its own thread when it comes soon;
+// otherwise a reaper goroutine does.
+func (p *Process) reapLater(cmd *exec.Cmd) {
+	if !p.direct {
+		go reap(p, cmd)
+		return
+	}
+	p.lazy = cmd
+	time.AfterFunc(reapDelay, func() {
+		if p.claimed.CompareAndSwap(false, true) {
+			reap(p, cmd)
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -42,6 +43,20 @@ func goLocked(fn func()) {
 }
 
 func warm() { warmOnce.Do(func() { os.FindProcess(os.Getpid()) }) }
+
+var warmed atomic.Bool
+
+// warmClean runs warm on a fresh, clean thread, once; Start calls it first
+// since its caller's thread may be in an unshared pid namespace.
+func warmClean() {
+	if warmed.Load() {
+		return
+	}
+	done := make(chan struct{})
+	go func() { warm(); close(done) }()
+	<-done
+	warmed.Store(true)
+}
 
 // spawner is the goroutine that owns one child: it prepares its locked
 // thread, starts the child, reports on started, then reaps the child and
@@ -90,6 +105,12 @@ func reap(p *Process, cmd *exec.Cmd) {
 		reply = p.drainReply()
 	}
 	werr := cmd.Wait()
+	p.fdMu.Lock()
+	if p.pidfd >= 0 {
+		unix.Close(p.pidfd)
+		p.pidfd = -1
+	}
+	p.fdMu.Unlock()
 	if cmd.ProcessState == nil {
 		p.err = werr
 		return
@@ -116,7 +137,7 @@ func prepare(pl *plan) (*exec.Cmd, []*os.File, error) {
 	}
 	cmd := &exec.Cmd{Env: spec.Env, Stdin: spec.Stdin, Stdout: spec.Stdout, Stderr: spec.Stderr}
 	attr := &syscall.SysProcAttr{Cloneflags: uintptr(pl.cloneflags), Setpgid: spec.Setpgid}
-	if spec.KillOnExit {
+	if spec.KillOnExit && !pl.childPdeath {
 		attr.Pdeathsig = syscall.SIGKILL
 	}
 	if pl.cloneflags&unix.CLONE_NEWUSER != 0 {
@@ -146,12 +167,20 @@ func prepare(pl *plan) (*exec.Cmd, []*os.File, error) {
 
 // startCmd wires the streams and starts cmd, through the re-executed child
 // when the plan needs one.
-func startCmd(pl *plan, cmd *exec.Cmd, p *Process) error {
+func startCmd(pl *plan, cmd *exec.Cmd, p *Process) (err error) {
 	ends, err := p.pipes(pl.spec, cmd)
 	defer closeAll(ends)
 	if err != nil {
 		return err
 	}
+	cmd.SysProcAttr.PidFD = &p.pidfd
+	p.direct = pl.spec.Main == "" && isFile(cmd.Stdin) && isFile(cmd.Stdout) && isFile(cmd.Stderr)
+	defer func() {
+		if err != nil && p.pidfd >= 0 { // start failed: no reaper will close it
+			unix.Close(p.pidfd)
+			p.pidfd = -1
+		}
+	}()
 	if pl.reexec {
 		return startChild(pl, cmd, p)
 	}
@@ -226,4 +255,16 @@ func runSteps(steps []Step) error {
 		}
 	}
 	return nil
+}
+
+// isFile reports whether os/exec passes v to the child as it is (nil: it
+// opens /dev/null), so no goroutine copies the stream.
+func isFile(v any) bool {
+	switch f := v.(type) {
+	case nil:
+		return true
+	case *os.File:
+		return f != nil
+	}
+	return false
 }

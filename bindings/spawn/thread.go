@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
 	"golang.org/x/sys/unix"
@@ -16,7 +17,7 @@ import (
 // never unlock it (DESIGN.md rule 2).
 
 // ErrUserThread is returned for a user namespace asked of a thread.
-var ErrUserThread = errors.New("a running multithreaded process cannot enter a user namespace: start a child with ns.spawn or ns.clone")
+var ErrUserThread = errors.New("a running multithreaded process cannot enter a user namespace: start a child in it with ns.spawn{join=…}, or ns.clone")
 
 // ErrTimeThread is returned for joining an existing time namespace.
 var ErrTimeThread = errors.New("a running Go process cannot join an existing time namespace: start a child with ns.spawn{join=…}")
@@ -33,22 +34,54 @@ func nsLink(dir string, t nsfs.Type) string {
 }
 
 // ThreadSet is the calling thread's namespaces where they differ from the
-// process's (its main thread's), and its working directory.
+// process's (its main thread's).
 type ThreadSet struct {
 	// NS holds one handle per differing type.
-	NS  []*nsfs.Handle
-	cwd int
+	NS []*nsfs.Handle
+	// Pending says the thread unshared pid or time and no process is in
+	// that namespace yet: it cannot be opened, so a child that should
+	// start in it must be started from this thread (Spec.Here).
+	Pending bool
 }
+
+// moved holds the ids of threads whose namespaces this package changed
+// (Unshare, Setns, With). Threads are only ever moved through these, so a
+// thread not in it is in the process's namespaces and CurrentSet need not
+// look (stat on /proc/thread-self/ns/* costs ~100µs for the set). A
+// recycled id only costs a needless look.
+var moved sync.Map
+
+func markMoved() { moved.Store(unix.Gettid(), true) }
+
+// procNS holds the process's own namespaces (its main thread's, which
+// never change, DESIGN.md rule 1), read once.
+var procNS = sync.OnceValue(func() map[nsfs.Type]unix.Stat_t {
+	out := map[nsfs.Type]unix.Stat_t{}
+	for _, t := range threadTypes {
+		var st unix.Stat_t
+		if unix.Stat(nsLink("/proc/self", t), &st) == nil {
+			out[t] = st
+		}
+	}
+	return out
+})
 
 // CurrentSet opens the calling thread's set. Close it when done.
 func CurrentSet() (*ThreadSet, error) {
-	s := &ThreadSet{cwd: -1}
+	s := &ThreadSet{}
+	if _, ok := moved.Load(unix.Gettid()); !ok {
+		return s, nil
+	}
+	proc := procNS()
 	for _, t := range threadTypes {
-		var mine, proc unix.Stat_t
+		var mine unix.Stat_t
 		if err := unix.Stat(nsLink("/proc/thread-self", t), &mine); err != nil {
-			continue // a type this kernel lacks
+			if (t == nsfs.PID || t == nsfs.Time) && unix.Stat("/proc/thread-self/ns/"+string(t), &mine) == nil {
+				s.Pending = true // unshared, no process inside yet
+			}
+			continue
 		}
-		if err := unix.Stat(nsLink("/proc/self", t), &proc); err == nil && mine.Ino == proc.Ino && mine.Dev == proc.Dev {
+		if p, ok := proc[t]; ok && mine.Ino == p.Ino && mine.Dev == p.Dev {
 			continue
 		}
 		h, err := nsfs.Open(nsLink("/proc/thread-self", t))
@@ -58,12 +91,6 @@ func CurrentSet() (*ThreadSet, error) {
 		}
 		s.NS = append(s.NS, h)
 	}
-	fd, err := unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open working directory: %w", err)
-	}
-	s.cwd = fd
 	return s, nil
 }
 
@@ -71,10 +98,6 @@ func CurrentSet() (*ThreadSet, error) {
 func (s *ThreadSet) Close() error {
 	for _, h := range s.NS {
 		h.Close()
-	}
-	if s.cwd >= 0 {
-		unix.Close(s.cwd)
-		s.cwd = -1
 	}
 	return nil
 }
@@ -92,6 +115,8 @@ func Unshare(types []nsfs.Type, propagation string) error {
 		}
 		flags |= t.Flag()
 	}
+	warmClean() // before this thread's pid_for_children may change
+	markMoved()
 	prop := propagationFlag(propagation)
 	if prop == 0 && propagation != "unchanged" {
 		return badSpec("propagation %q: must be one of private, slave, shared, unchanged", propagation)
@@ -150,6 +175,7 @@ func Setns(hs []*nsfs.Handle) error {
 			return fmt.Errorf("setns %s: %w", h, ErrTimeThread)
 		}
 	}
+	markMoved()
 	return enterThread(hs)
 }
 
@@ -173,8 +199,8 @@ func enterThread(hs []*nsfs.Handle) error {
 }
 
 // With runs fn on a fresh locked goroutine whose thread first takes on the
-// set base (the caller's CurrentSet: working directory and namespaces) and
-// then enters target, and waits for it. The goroutine exits locked, so its
+// caller's working directory and the set base (the caller's CurrentSet)
+// and then enters target, and waits for it. The goroutine exits locked, so its
 // thread dies and no other goroutine ever runs in those namespaces (rule 3).
 // Errors entering the namespaces are returned without calling fn; a panic
 // in fn is re-raised in the caller.
@@ -187,6 +213,11 @@ func With(base *ThreadSet, target []*nsfs.Handle, fn func()) error {
 			return fmt.Errorf("setns %s: %w", h, ErrTimeThread)
 		}
 	}
+	cwd, err := unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open working directory: %w", err)
+	}
+	defer unix.Close(cwd)
 	type outcome struct {
 		err   error
 		fault any
@@ -200,7 +231,7 @@ func With(base *ThreadSet, target []*nsfs.Handle, fn func()) error {
 			}
 			done <- out
 		}()
-		if out.err = takeOn(base, target); out.err == nil {
+		if out.err = takeOn(base, cwd, target); out.err == nil {
 			fn()
 		}
 	})
@@ -211,14 +242,13 @@ func With(base *ThreadSet, target []*nsfs.Handle, fn func()) error {
 	return out.err
 }
 
-func takeOn(base *ThreadSet, target []*nsfs.Handle) error {
+func takeOn(base *ThreadSet, cwd int, target []*nsfs.Handle) error {
+	markMoved()
 	if err := unix.Unshare(unix.CLONE_FS); err != nil {
 		return fmt.Errorf("unshare fs: %w", err)
 	}
-	if base != nil && base.cwd >= 0 {
-		if err := unix.Fchdir(base.cwd); err != nil {
-			return fmt.Errorf("chdir: %w", err)
-		}
+	if err := unix.Fchdir(cwd); err != nil {
+		return fmt.Errorf("chdir: %w", err)
 	}
 	var hs []*nsfs.Handle
 	if base != nil {

@@ -4,11 +4,15 @@
 #   nsh    one nsh script: netns.add(name):close() N times, then netns.del N times
 #   batch  one `ip -batch` file: N `netns add`, then N `netns del`
 #   loop   a shell loop: N `ip netns add`, then N `ip netns del` processes
-# The ways are interleaved over several rounds (other work on the machine
-# disturbs single runs); the table shows the fastest and the median round,
-# the cost per operation (2N operations: N adds and N deletes) and ratios.
+# The ways are interleaved over several rounds, in a rotating order, with a
+# pause before each run so the kernel finishes destroying the namespaces
+# the previous run deleted (it does so asynchronously, and on a busy
+# machine that work would be billed to whoever runs next). The table shows
+# the fastest and the median round, the cost per operation (2N operations:
+# N adds and N deletes) and the ratios.
 # Targets: nsh within 1.15x of ip -batch; loop at least 4x slower than nsh.
-# Usage: scripts/bench/netns_w1.sh [N] [rounds]   (as root; NSH=path skips the build)
+# Usage: scripts/bench/netns_w1.sh [N] [rounds]   (as root; NSH=path skips the build,
+# SETTLE=seconds sets the pause, default 0.5)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-200}
@@ -67,9 +71,13 @@ for way in nsh batch loop; do
   fi
 done
 
+settle=${SETTLE:-0.5}
+ways=(nsh batch loop)
 declare -A times
 for ((r = 0; r < rounds; r++)); do
-  for way in nsh batch loop; do
+  for ((k = 0; k < 3; k++)); do
+    way=${ways[$(((r + k) % 3))]}
+    sleep "$settle"
     times[$way]+="$(time_us "run_$way") "
   done
 done

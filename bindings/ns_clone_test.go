@@ -1,0 +1,40 @@
+//go:build linux
+
+package bindings
+
+import (
+	"context"
+	"testing"
+
+	"github.com/nsh-lua/nsh/bindings/testutil"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// TestCloneFromPromptLine: a function typed at the prompt (compiled as
+// "return " .. line when that parses) still travels to the child.
+func TestCloneFromPromptLine(t *testing.T) {
+	testutil.RequireRoot(t)
+	rt := newTestRuntime(t, nil)
+	ctx := context.Background()
+	var got []string
+	err := rt.EvalInteractive(ctx, `ns.clone(function(a) return a * 2, "x" end, {"uts"}, 21):wait()`,
+		func(L *lua.LState, vals []lua.LValue) {
+			for _, v := range vals {
+				got = append(got, v.String())
+			}
+		})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, traceOf(err))
+	}
+	if len(got) != 3 || got[0] != "0" || got[1] != "42" || got[2] != "x" {
+		t.Fatalf("got %v, want [0 42 x]", got)
+	}
+	err = rt.EvalInteractive(ctx, `local up = {n = 5}; p = ns.clone(function() return up.n end)`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := rt.Eval(ctx, `return p:wait()`, "later")
+	if err != nil || len(vals) != 2 || vals[1].String() != "5" {
+		t.Fatalf("wait: %v %v", vals, err)
+	}
+}

@@ -1,0 +1,138 @@
+//go:build linux
+
+package bindings
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/nsfs"
+)
+
+// nsfsFDs counts this process's descriptors on namespace files.
+func nsfsFDs(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		link, err := os.Readlink("/proc/self/fd/" + e.Name())
+		if _, _, ok := nsfs.ParseLink([]byte(link)); err == nil && ok {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRuntimeClosesForgottenHandles checks that handles a script never
+// closed are released when the runtime closes, and that closed ones are no
+// longer tracked.
+func TestRuntimeClosesForgottenHandles(t *testing.T) {
+	testutil.RequireRoot(t)
+	before := nsfsFDs(t)
+	rt, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	code := `
+		for i = 1, 20 do local all = ns.self() end           -- 160 forgotten
+		for i = 1, 50 do ns.open("/proc/self/ns/net"):close() end
+		local h = ns.self("user")
+		local p = h:owner()                                  -- nil at the top
+		local n = ns.ioctl(ns.self("net"), "NS_GET_USERNS")  -- 2 more
+	`
+	if err := rt.DoString(context.Background(), code, "forget"); err != nil {
+		t.Fatal(err)
+	}
+	if got := nsfsFDs(t) - before; got != 163 {
+		t.Errorf("open namespace descriptors while the runtime runs: %d, want 163", got)
+	}
+	if n := len(rt.closers); n != 163 {
+		t.Errorf("tracked: %d, want 163 (closed handles must be untracked)", n)
+	}
+	rt.Close()
+	if after := nsfsFDs(t); after != before {
+		t.Errorf("after Close: %d namespace descriptors, %d before", after, before)
+	}
+}
+
+// TestNSErrorsReadOnce checks kernel errors name the operation, the target
+// and the cause once each.
+func TestNSErrorsReadOnce(t *testing.T) {
+	testutil.RequireRoot(t)
+	rt := newTestRuntime(t, nil)
+	cases := map[string]string{
+		`ns.open("/etc/hostname")`:                  "ns.open: /etc/hostname: not a namespace file",
+		`ns.open("/nonexistent")`:                   "ns.open: /nonexistent: no such file or directory",
+		`ns.unpin("/etc/hostname")`:                 "ns.unpin: /etc/hostname: not a pinned namespace (no nsfs bind mount there)",
+		`ns.ioctl(ns.self("net"), "NS_GET_PARENT")`: "NS_GET_PARENT: invalid argument (applies to pid, user namespaces only)",
+	}
+	for code, want := range cases {
+		err := rt.DoString(context.Background(), code, "errors")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", code, err, want)
+		}
+		if err != nil && strings.Count(err.Error(), "/etc/hostname") > 1 {
+			t.Errorf("%s: target repeated in %q", code, err)
+		}
+	}
+}
+
+// BenchmarkNSList times ns.list() from Lua, records included (compare with
+// nsfs.BenchmarkList for the cost of the Lua tables).
+func BenchmarkNSList(b *testing.B) {
+	rt, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rt.Close()
+	for b.Loop() {
+		if err := rt.DoString(context.Background(), "ns.list()", "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestBuildTree checks the three relations of ns.tree on a made-up set of
+// namespaces: init user U0 owning net N0 and child user U1, which owns pid
+// P1 (child of P0) and net N1; processes 1 (in P0, N0) and 7 (its child,
+// in P1, N1).
+func TestBuildTree(t *testing.T) {
+	list := []*nsfs.Namespace{
+		{Type: nsfs.Net, Inode: 10, Owner: 100, PID: 1},
+		{Type: nsfs.Net, Inode: 11, Owner: 101, PID: 7, PPID: 1},
+		{Type: nsfs.PID, Inode: 20, Owner: 100, PID: 1},
+		{Type: nsfs.PID, Inode: 21, Owner: 101, Parent: 20, PID: 7, PPID: 1},
+		{Type: nsfs.User, Inode: 100, PID: 1},
+		{Type: nsfs.User, Inode: 101, Owner: 100, Parent: 100, PID: 7, PPID: 1},
+	}
+	tests := map[string]string{
+		"owner":   "user:100(net:10 pid:20 user:101(net:11 pid:21))",
+		"parent":  "net:10 net:11 pid:20(pid:21) user:100(user:101)",
+		"process": "net:10(net:11) pid:20(pid:21) user:100(user:101)",
+	}
+	for by, want := range tests {
+		if got := renderTree(buildTree(list, by)); got != want {
+			t.Errorf("tree by %s:\n got %s\nwant %s", by, got, want)
+		}
+	}
+}
+
+func renderTree(nodes []*treeNode) string {
+	var parts []string
+	for _, n := range nodes {
+		s := fmt.Sprintf("%s:%d", n.ns.Type, n.ns.Inode)
+		if len(n.children) > 0 {
+			s += "(" + renderTree(n.children) + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
