@@ -36,11 +36,10 @@ func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 
 // compile loads code as a chunk named name and remembers its source.
 func (r *Runtime) compile(code, name string) (*lua.LFunction, error) {
-	fn, err := r.L.Load(strings.NewReader(code), name)
+	fn, err := r.loadSource(code, name)
 	if err != nil {
 		return nil, syntaxError(err, code)
 	}
-	r.sources[name] = code
 	return fn, nil
 }
 
@@ -123,15 +122,18 @@ func (r *Runtime) Eval(ctx context.Context, code, name string, args ...lua.LValu
 // EvalInteractive runs a line typed at a prompt: as an expression when
 // "return " + code compiles, else as a statement. show, when not nil, gets
 // the values on the VM thread (to render them) before the call returns.
-func (r *Runtime) EvalInteractive(ctx context.Context, code string, show func(L *lua.LState, vals []lua.LValue)) error {
+//
+// name is the chunk's name in messages; the REPL numbers its chunks
+// ("stdin#3") so that each keeps its source, which ns.clone needs to ship a
+// function defined at an earlier prompt.
+func (r *Runtime) EvalInteractive(ctx context.Context, name, code string, show func(L *lua.LState, vals []lua.LValue)) error {
 	return r.Do(ctx, func(L *lua.LState) error {
-		fn, err := r.compile("return "+code, "stdin")
+		fn, err := r.compile("return "+code, name)
 		if err != nil {
-			if fn, err = r.compile(code, "stdin"); err != nil {
+			if fn, err = r.compile(code, name); err != nil {
 				return err
 			}
 		}
-		r.sources["stdin"] = code
 		vals, err := r.call(fn)
 		if err == nil && show != nil {
 			show(L, vals)

@@ -17,7 +17,7 @@ func TestCloneFromPromptLine(t *testing.T) {
 	rt := newTestRuntime(t, nil)
 	ctx := context.Background()
 	var got []string
-	err := rt.EvalInteractive(ctx, `ns.clone(function(a) return a * 2, "x" end, {"uts"}, 21):wait()`,
+	err := rt.EvalInteractive(ctx, "stdin#1", `ns.clone(function(a) return a * 2, "x" end, {"uts"}, 21):wait()`,
 		func(L *lua.LState, vals []lua.LValue) {
 			for _, v := range vals {
 				got = append(got, v.String())
@@ -29,9 +29,20 @@ func TestCloneFromPromptLine(t *testing.T) {
 	if len(got) != 3 || got[0] != "0" || got[1] != "42" || got[2] != "x" {
 		t.Fatalf("got %v, want [0 42 x]", got)
 	}
-	err = rt.EvalInteractive(ctx, `local up = {n = 5}; p = ns.clone(function() return up.n end)`, nil)
+	err = rt.EvalInteractive(ctx, "stdin#2", `local up = {n = 5}; p = ns.clone(function() return up.n end)`, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A function defined at one prompt and cloned at a later one: each
+	// prompt chunk keeps its own source.
+	if err := rt.EvalInteractive(ctx, "stdin#3", `function triple(x) return 3 * x end`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.EvalInteractive(ctx, "stdin#4", `q = ns.clone(triple, {}, 7)`, nil); err != nil {
+		t.Fatalf("%v\n%s", err, traceOf(err))
+	}
+	if vals, err := rt.Eval(ctx, `return q:wait()`, "later"); err != nil || len(vals) != 2 || vals[1].String() != "21" {
+		t.Fatalf("clone of an earlier prompt's function: %v %v", vals, err)
 	}
 	vals, err := rt.Eval(ctx, `return p:wait()`, "later")
 	if err != nil || len(vals) != 2 || vals[1].String() != "5" {

@@ -22,11 +22,11 @@ func init() {
 				Example: "local before = ns.self(\"uts\")\nns.with(before, function()\n  ns.unshare(\"uts\")\n  assert(ns.self(\"uts\") ~= before)\nend)\nassert(ns.self(\"uts\") == before)"},
 			{Name: "setns", Args: "(target [, types])", Fn: nsSetns, Thread: true,
 				Doc: "Moves the shell into existing namespaces, like setns(2): target is a handle, a list of handles, a {type=handle} table or a pid " +
-					"(then types picks which, default all that differ); user and time are refused (use ns.spawn{join=…}).",
+					"(then types picks which, default all that differ but user and time); user and time are refused (use ns.spawn{join=…}).",
 				Equiv:   "nsenter -t PID -n (on the shell itself)",
 				Example: "local p = ns.spawn{\"sleep\", \"60\", new = {\"uts\"}}\nns.with({}, function()\n  ns.setns(p.pid, {\"uts\"})\n  assert(ns.self(\"uts\") == p:ns(\"uts\"))\nend)\np:kill()\np:wait()"},
 			{Name: "with", Args: "(target, fn, …)", Returns: "fn's results", Fn: nsWith,
-				Doc: "Calls fn(…) with the shell inside target (a handle, a list, a {type=handle} table or a pid) and returns its results; " +
+				Doc: "Calls fn(…) with the shell inside target (a handle, a list, a {type=handle} table, a pid, or {} for a scope in the current namespaces) and returns its results; " +
 					"the shell is back where it was afterwards, also when fn raises, and an inner with keeps the outer namespaces.",
 				Equiv:   "nsenter -t PID -n -u CMD",
 				Example: "local p = ns.spawn{\"sleep\", \"60\", new = {\"net\", \"uts\"}, hostname = \"lab\"}\nlocal name = ns.with(p.pid, function()\n  return io.popen(\"hostname\"):read(\"*l\")\nend)\nassert(name == \"lab\")\np:kill()\np:wait()"},
@@ -50,17 +50,17 @@ func nsUnshare(L *lua.LState) int {
 		L.ArgError(1, "namespace type expected")
 	}
 	if err := spawn.Unshare(types, prop); err != nil {
-		return raiseEnter(L, "ns.unshare", typeNames(types), err)
+		return raiseEnter(L, "ns.unshare", "", err)
 	}
 	return 0
 }
 
 // nsSetns is ns.setns(target [, types]) on the thread running Lua.
 func nsSetns(L *lua.LState) int {
-	target := checkTarget(L, 1, checkTypeList(L, 2))
+	target := checkThreadTarget(L, "ns.setns", 1, checkTypeList(L, 2))
 	defer target.Close()
 	if err := spawn.Setns(target.hs); err != nil {
-		return raiseEnter(L, "ns.setns", target.name, err)
+		return raiseEnter(L, "ns.setns", "", err)
 	}
 	return 0
 }
@@ -73,7 +73,7 @@ func nsWith(L *lua.LState) int {
 	if tb, ok := L.Get(1).(*lua.LTable); ok && tb.Len() == 0 && isEmpty(tb) {
 		target = &nsTarget{name: "current"} // {}: a scope in the current set
 	} else {
-		target = checkTarget(L, 1, nil)
+		target = checkThreadTarget(L, "ns.with", 1, nil)
 	}
 	defer target.Close()
 	fn := L.CheckFunction(2)
@@ -93,7 +93,7 @@ func nsWith(L *lua.LState) int {
 	})
 	if err != nil {
 		L.SetTop(top)
-		return raiseEnter(L, "ns.with", target.name, err)
+		return raiseEnter(L, "ns.with", "", err)
 	}
 	if callErr != nil {
 		L.SetTop(top)
@@ -117,12 +117,4 @@ func raiseEnter(L *lua.LState, op, target string, err error) int {
 		L.ArgError(1, strings.TrimPrefix(err.Error(), spawn.ErrBadSpec.Error()+": "))
 	}
 	return Raise(L, op, target, err)
-}
-
-func typeNames(ts []nsfs.Type) string {
-	s := make([]string, len(ts))
-	for i, t := range ts {
-		s[i] = string(t)
-	}
-	return strings.Join(s, ",")
 }

@@ -136,11 +136,7 @@ func startFromLua(L *lua.LState, op string, req *spawnReq) *spawn.Process {
 		L.ArgError(1, strings.TrimPrefix(err.Error(), spawn.ErrBadSpec.Error()+": "))
 	}
 	if err != nil {
-		target := req.spec.Main
-		if len(req.spec.Argv) > 0 {
-			target = req.spec.Argv[0]
-		}
-		Raise(L, op, target, err)
+		Raise(L, op, "", err) // spawn's errors name the command
 	}
 	return p
 }

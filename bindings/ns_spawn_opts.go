@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nsh-lua/nsh/bindings/nsfs"
 	"github.com/nsh-lua/nsh/bindings/spawn"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -140,19 +141,18 @@ func checkSpawnOpts(L *lua.LState, n int, withArgv bool, defaults [3]string) *sp
 	s.Time = timeOffsets(o)
 	s.Env = envOf(o)
 	modes := stdioModes(o, defaults)
-	var types []lua.LValue
+	var types []nsfs.Type
 	if tt := o.table("types"); tt != nil {
-		types = []lua.LValue{tt}
+		types = typeList(L, n, tt, "option 'types': ")
+		if types == nil {
+			types = []nsfs.Type{}
+		}
 	}
 	if jv := tb.RawGetString("join"); jv != lua.LNil {
-		top := L.GetTop()
-		L.Push(jv)
-		if types != nil {
-			L.Push(types[0])
-		}
-		req.target = checkTarget(L, top+1, checkTypeList(L, top+2))
-		L.SetTop(top)
+		req.target = targetOf(L, jv, types, "join", func(msg string) { o.fail("join", msg) })
 		s.Join = req.target.hs
+	} else if types != nil {
+		o.fail("types", "picks the namespaces of join = pid, but join is not given")
 	}
 	if err := openStdio(L, req, modes); err != nil {
 		req.release()
@@ -161,9 +161,35 @@ func checkSpawnOpts(L *lua.LState, n int, withArgv bool, defaults [3]string) *sp
 	return req
 }
 
+// arrayLen is the length of tb's list part, without the entry gopher-lua
+// v1.1.2 wrongly appends when the last field of a table constructor is a
+// keyed call ({"ip", join = p:ns("net")} also stores the handle at [3]):
+// a trailing value that is not a string or number and is also the value
+// of a string key is that artifact.
+func arrayLen(tb *lua.LTable) int {
+	n := tb.Len()
+	if n == 0 {
+		return 0
+	}
+	last := tb.RawGetInt(n)
+	if last.Type() == lua.LTString || last.Type() == lua.LTNumber {
+		return n
+	}
+	dup := false
+	tb.ForEach(func(k, v lua.LValue) {
+		if k.Type() == lua.LTString && v == last {
+			dup = true
+		}
+	})
+	if dup {
+		return n - 1
+	}
+	return n
+}
+
 func argvOf(L *lua.LState, n int, tb *lua.LTable) []string {
 	var argv []string
-	for i := 1; i <= tb.Len(); i++ {
+	for i := 1; i <= arrayLen(tb); i++ {
 		v := tb.RawGetInt(i)
 		switch v.(type) {
 		case lua.LString, lua.LNumber:

@@ -31,6 +31,9 @@ func stdioModes(o optReader, defaults [3]string) [3]string {
 		if m[i] == modeCapture && defaults[i] != modeCapture {
 			o.fail(key, "\"capture\" is for ns.run's stdout and stderr; use \"pipe\"")
 		}
+		if m[i] == modePipe && defaults[1] == modeCapture {
+			o.fail(key, "\"pipe\" needs a process to read or write it: use ns.spawn")
+		}
 	}
 	return m
 }

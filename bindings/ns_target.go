@@ -31,29 +31,69 @@ func (t *nsTarget) Close() {
 
 // checkTarget reads argument n as a target; types (may be nil) picks the
 // types of the pid form, default every type that differs from the calling
-// thread's.
-func checkTarget(L *lua.LState, n int, types []nsfs.Type) *nsTarget {
-	switch v := L.Get(n).(type) {
+// thread's. op names the operation in errors about the pid.
+func checkTarget(L *lua.LState, op string, n int, types []nsfs.Type) *nsTarget {
+	return targetOf(L, L.Get(n), types, op, func(msg string) { L.ArgError(n, msg) })
+}
+
+// checkThreadTarget is checkTarget for a target a thread enters (ns.setns,
+// ns.with): the pid form without types enters every type that differs
+// except user and time, which no thread of a running Go process can enter
+// (named in types, they are refused with a pointer to ns.spawn).
+func checkThreadTarget(L *lua.LState, op string, n int, types []nsfs.Type) *nsTarget {
+	pid, isPID := L.Get(n).(lua.LNumber)
+	if !isPID || types != nil {
+		return checkTarget(L, op, n, types)
+	}
+	var all []nsfs.Type
+	for _, t := range nsfs.Types {
+		if t != nsfs.User && t != nsfs.Time {
+			all = append(all, t)
+		}
+	}
+	if lua.LNumber(int(pid)) != pid || pid <= 0 {
+		L.ArgError(n, "pid must be a positive integer")
+	}
+	hs, err := spawn.OpenPIDDiffering(int(pid), all)
+	if err != nil {
+		Raise(L, op, "", err)
+	}
+	return &nsTarget{hs: hs, owned: true, name: fmt.Sprintf("pid %d", int(pid))}
+}
+
+// targetOf reads v as a target; bad reports misuse (it raises).
+func targetOf(L *lua.LState, v lua.LValue, types []nsfs.Type, op string, bad func(string)) *nsTarget {
+	if types != nil && v.Type() != lua.LTNumber {
+		bad("types picks the namespaces of a pid: give join/target as a pid")
+	}
+	switch x := v.(type) {
 	case lua.LNumber:
-		pid := int(v)
-		if lua.LNumber(pid) != v || pid <= 0 {
-			L.ArgError(n, "pid must be a positive integer")
+		pid := int(x)
+		if lua.LNumber(pid) != x || pid <= 0 {
+			bad("pid must be a positive integer")
 		}
 		hs, err := spawn.OpenPID(pid, types)
 		if err != nil {
-			Raise(L, "ns", fmt.Sprintf("pid %d", pid), err)
+			Raise(L, op, "", err)
 		}
 		return &nsTarget{hs: hs, owned: true, name: fmt.Sprintf("pid %d", pid)}
 	case *lua.LUserData:
-		return &nsTarget{hs: []*nsfs.Handle{checkHandle(L, n)}, name: checkHandle(L, n).String()}
+		h, ok := x.Value.(*nsfs.Handle)
+		if !ok {
+			bad("namespace handle expected, got " + wireTypeName(x))
+		}
+		if h.Closed() {
+			bad("handle is closed")
+		}
+		return &nsTarget{hs: []*nsfs.Handle{h}, name: h.String()}
 	case *lua.LTable:
-		return tableTarget(L, n, v)
+		return tableTarget(x, bad)
 	}
-	L.ArgError(n, "namespace handle, list of handles, {type=handle} table or pid expected, got "+L.Get(n).Type().String())
+	bad("namespace handle, list of handles, {type=handle} table or pid expected, got " + v.Type().String())
 	return nil
 }
 
-func tableTarget(L *lua.LState, n int, tb *lua.LTable) *nsTarget {
+func tableTarget(tb *lua.LTable, fail func(string)) *nsTarget {
 	t := &nsTarget{}
 	seen := map[nsfs.Type]bool{}
 	var bad string
@@ -61,14 +101,11 @@ func tableTarget(L *lua.LState, n int, tb *lua.LTable) *nsTarget {
 		if bad != "" {
 			return
 		}
-		ud, ok := v.(*lua.LUserData)
-		h, _ := func() (*nsfs.Handle, bool) {
-			if !ok {
-				return nil, false
-			}
-			h, ok := ud.Value.(*nsfs.Handle)
-			return h, ok
-		}()
+		ud, _ := v.(*lua.LUserData)
+		var h *nsfs.Handle
+		if ud != nil {
+			h, _ = ud.Value.(*nsfs.Handle)
+		}
 		switch {
 		case h == nil:
 			bad = fmt.Sprintf("entry %s is a %s, not a namespace handle", k, v.Type())
@@ -85,10 +122,10 @@ func tableTarget(L *lua.LState, n int, tb *lua.LTable) *nsTarget {
 		}
 	})
 	if bad != "" {
-		L.ArgError(n, bad)
+		fail(bad)
 	}
 	if len(t.hs) == 0 {
-		L.ArgError(n, "no namespaces given")
+		fail("no namespaces given")
 	}
 	sort.Slice(t.hs, func(i, j int) bool { return t.hs[i].Type() < t.hs[j].Type() })
 	for i, h := range t.hs {
@@ -119,7 +156,7 @@ func checkTypeList(L *lua.LState, n int) []nsfs.Type {
 // option in messages ("" for a plain argument).
 func typeList(L *lua.LState, n int, tb *lua.LTable, what string) []nsfs.Type {
 	var out []nsfs.Type
-	for i := 1; i <= tb.Len(); i++ {
+	for i := 1; i <= arrayLen(tb); i++ {
 		s, ok := tb.RawGetInt(i).(lua.LString)
 		if !ok {
 			L.ArgError(n, fmt.Sprintf("%stype name expected at [%d], got %s", what, i, tb.RawGetInt(i).Type()))

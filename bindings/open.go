@@ -147,7 +147,7 @@ func runModuleLua(L *lua.LState, m *Module, mod *lua.LTable) error {
 	if err != nil {
 		return fmt.Errorf("module %s: %w", m.Name, err)
 	}
-	fn, err := L.Load(bytesReader(src), "lua/"+m.Lua)
+	fn, err := compileChunk(L, bytesReader(src), "lua/"+m.Lua)
 	if err != nil {
 		return fmt.Errorf("module %s: %w", m.Name, err)
 	}

@@ -13,6 +13,7 @@ import (
 func (r *Runtime) installStdlib() {
 	L := r.L
 	L.SetGlobal("print", L.NewFunction(r.luaPrint))
+	r.installLoaders()
 	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
 		io.RawSetString("write", L.NewFunction(r.luaWrite))
 	}

@@ -40,6 +40,7 @@ func Run(cfg Config) error {
 		cfg.In.AddHistory(e)
 	}
 	var pending []string
+	chunks := 0
 	for {
 		cfg.In.SetPrompt(promptFor(cfg.Runtime, len(pending) > 0))
 		line, err := cfg.In.Readline()
@@ -66,7 +67,8 @@ func Run(cfg Config) error {
 		if err := cfg.History.Append(chunk); err != nil {
 			fmt.Fprintf(cfg.Err, "nsh: history: %v\n", err)
 		}
-		if err := evalAndPrint(cfg, chunk); err != nil {
+		chunks++
+		if err := evalAndPrint(cfg, fmt.Sprintf("stdin#%d", chunks), chunk); err != nil {
 			return err
 		}
 	}
@@ -93,7 +95,7 @@ func incomplete(rt *bindings.Runtime, chunk string) bool {
 
 // evalAndPrint runs one chunk, cancelled by Ctrl-C, and prints its values
 // or its error. Only os.exit stops the loop.
-func evalAndPrint(cfg Config, chunk string) error {
+func evalAndPrint(cfg Config, name, chunk string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	drain(cfg.Interrupts)
@@ -107,7 +109,7 @@ func evalAndPrint(cfg Config, chunk string) error {
 		}
 	}()
 	var text string
-	err := cfg.Runtime.EvalInteractive(ctx, chunk, func(L *lua.LState, vals []lua.LValue) {
+	err := cfg.Runtime.EvalInteractive(ctx, name, chunk, func(L *lua.LState, vals []lua.LValue) {
 		parts := make([]string, len(vals))
 		for i, v := range vals {
 			parts[i] = bindings.Repr(L, v)

@@ -104,6 +104,10 @@ func makeShared() error {
 	return nil
 }
 
+// unshareNet makes the calling thread's new network namespace; tests
+// replace it to make Add fail half-way.
+var unshareNet = func() error { return unix.Unshare(unix.CLONE_NEWNET) }
+
 type added struct {
 	h   *nsfs.Handle
 	err error
@@ -117,7 +121,7 @@ type added struct {
 func makeAndBind(tid int, mnt unix.Stat_t, path string, fileReady <-chan bool) added {
 	err := joinMountNS(tid, mnt)
 	if err == nil {
-		if err = unix.Unshare(unix.CLONE_NEWNET); err != nil {
+		if err = unshareNet(); err != nil {
 			err = step("unshare CLONE_NEWNET", err)
 		}
 	}

@@ -67,3 +67,16 @@ func ipSysctl(t *testing.T, name, key string) string {
 	t.Helper()
 	return strings.TrimSpace(testutil.Cmd(t, "ip", "netns", "exec", name, "sysctl", "-n", key))
 }
+
+// TestSysctlWriteOnly: a write-only key is written without a read, and
+// reading it fails with EACCES as sysctl(8) reports.
+func TestSysctlWriteOnly(t *testing.T) {
+	_, h := addNS(t)
+	const flush = "net.ipv4.route.flush"
+	if old, err := netns.SetSysctl(h, flush, "1"); err != nil || old != "" {
+		t.Fatalf("SetSysctl(%s) = %q, %v", flush, old, err)
+	}
+	if _, err := netns.Sysctl(h, flush); !errors.Is(err, unix.EACCES) {
+		t.Fatalf("Sysctl(%s) = %v, want EACCES", flush, err)
+	}
+}

@@ -3,8 +3,8 @@
 // process has threads) and an existing time namespace (EUSERS). Like runc's
 // nsexec, a C function marked __attribute__((constructor)) runs in every
 // process that links this package, before the Go runtime starts its
-// threads; it acts only when EnvVar is set, which package spawn does for the
-// re-executed children that need it. It then enters the listed namespace
+// threads; it acts only when EnvVar is set (with spawn's child marker),
+// which package spawn does for the re-executed children that need it. It then enters the listed namespace
 // fds in order (after a user namespace: setgroups(0), gid and uid 0, as
 // nsenter(1) does), unshares the requested flags, and lets Go start.
 //

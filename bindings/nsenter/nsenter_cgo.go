@@ -37,8 +37,8 @@ static void nsh_fail(int replyfd, const char *op, const char *what, int err) {
 // nsh_nsenter runs before the Go runtime: the process has one thread.
 __attribute__((constructor)) static void nsh_nsenter(void) {
 	const char *spec = getenv("_NSH_NSENTER");
-	if (spec == NULL || *spec == '\0')
-		return;
+	if (spec == NULL || *spec == '\0' || getenv("_NSH_CHILD") == NULL)
+		return; // not a child nsh re-executed for this
 	char *p;
 	int replyfd = (int)strtol(spec, &p, 10);
 	long flags = strtol(p, &p, 10);

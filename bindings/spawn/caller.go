@@ -29,7 +29,11 @@ func (p *plan) fromCaller() bool {
 			return false
 		}
 	}
-	_, moved := moved.Load(unix.Gettid())
+	tid := unix.Gettid()
+	if tid == unix.Getpid() {
+		return false // the main thread never changes namespaces (rule 1)
+	}
+	_, moved := moved.Load(tid)
 	return !moved
 }
 

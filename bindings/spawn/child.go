@@ -237,7 +237,11 @@ func startChild(pl *plan, cmd *exec.Cmd, p *Process) error {
 	cmd.Env = append(cleanEnv(os.Environ()), envChild+"=spawn", envNsenter+"="+nsenterArg)
 	if err := cmd.Start(); err != nil {
 		replyR.Close()
-		return fmt.Errorf("start child: %w", explainMapError(spec, err))
+		what := spec.Main
+		if len(spec.Argv) > 0 {
+			what = spec.Argv[0]
+		}
+		return fmt.Errorf("start %s: %w", what, explainMapError(spec, err))
 	}
 	p.Pid, p.proc = cmd.Process.Pid, cmd.Process
 	closeAll(files)

@@ -29,12 +29,16 @@
 //   - a child that only joins namespaces starts from a pooled joined
 //     thread that entered that set once and serves every child asking for
 //     it, until it has had no child for 20ms (then it exits locked);
-//   - with Spec.FromCaller, a child that only joins net, uts, ipc or cgroup
-//     namespaces starts from the caller's own locked thread, which enters
-//     them for the fork and goes back to the process's namespaces at once
-//     (no thread switch: what makes ns.spawn{join=h} cost what a bare Go
-//     program does); with Spec.Here (the caller unshared pid or time, and
-//     nothing can open that namespace until a process is in it) always;
+//   - with Spec.FromCaller (nsh's Lua functions set it: Lua runs on a
+//     thread locked for good), a child that needs of a thread only to join
+//     net, uts, ipc or cgroup namespaces, or a new mnt or uts namespace
+//     (propagation, hostname), starts from the caller's own thread, which
+//     does that for the fork and goes back to the process's namespaces
+//     and its working directory at once through a pidfd of the process:
+//     no thread switch, no thread creation, which is what makes ns.spawn
+//     cost what a bare Go program does; with Spec.Here (the caller
+//     unshared pid or time, and nothing can open that namespace until a
+//     process is in it) every child starts there;
 //   - everything else is passed to os/exec in SysProcAttr: user, pid, net,
 //     ipc, cgroup (Cloneflags), ID maps, the cgroup fd (clone3), chroot,
 //     working directory, Pdeathsig;
@@ -47,8 +51,11 @@
 //     main, and kill_on_exit for a child in a joined pid namespace (os/exec
 //     would kill it: getppid() is 0 there). The request travels as JSON on
 //     an inherited fd, the reply on another;
-//   - Wait blocks on the child's pidfd itself (waitid WNOWAIT) when no
-//     goroutine copies its streams; a reaper goroutine reaps every child.
+//   - a child started from the caller's thread is reaped by Wait on the
+//     waiter's own thread when Wait comes within 50ms (no thread switch,
+//     as exec.Cmd.Run), else by a reaper goroutine; other children by their
+//     spawner or a reaper goroutine, while Wait blocks on the child's
+//     pidfd itself (waitid WNOWAIT) when no goroutine copies its streams.
 //
 // Programs that use this package must start main with
 //

@@ -23,6 +23,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(orphanHelperEnv) != "" {
 		os.Exit(orphanHelper())
 	}
+	if os.Getenv(firstSpawnEnv) != "" {
+		os.Exit(firstSpawnHelper())
+	}
 	os.Exit(testutil.Main(m))
 }
 

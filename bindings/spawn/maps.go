@@ -74,15 +74,15 @@ func explainMapError(spec *Spec, err error) error {
 	}
 	if len(uids) > 0 {
 		if e := try(uids, nil); e != nil {
-			return fmt.Errorf("uid_map %v refused: %w", spec.UIDMap, errno)
+			return fmt.Errorf("uid_map %s refused: %w", mapText(spec.UIDMap), errno)
 		}
 	}
 	if len(gids) > 0 {
 		if e := try(nil, gids); e != nil {
-			return fmt.Errorf("gid_map %v refused: %w", spec.GIDMap, errno)
+			return fmt.Errorf("gid_map %s refused: %w", mapText(spec.GIDMap), errno)
 		}
 	}
-	return fmt.Errorf("uid_map %v / gid_map %v refused: %w", spec.UIDMap, spec.GIDMap, errno)
+	return fmt.Errorf("uid_map %s / gid_map %s refused: %w", mapText(spec.UIDMap), mapText(spec.GIDMap), errno)
 }
 
 // insideCredential picks the ids the child takes on inside its new user
@@ -115,4 +115,16 @@ func insideCredential(spec *Spec) *syscall.Credential {
 		return nil // an id stays unmapped: the kernel would refuse setresuid/gid
 	}
 	return &syscall.Credential{Uid: uid, Gid: gid, NoSetGroups: spec.Setgroups == "deny"}
+}
+
+// mapText renders map lines as Lua writes them: {0, 100000, 65536}, ….
+func mapText(ms []IDMap) string {
+	s := ""
+	for i, m := range ms {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("{%d, %d, %d}", m.Inside, m.Outside, m.Count)
+	}
+	return s
 }

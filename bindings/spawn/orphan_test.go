@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 	"github.com/nsh-lua/nsh/bindings/nsfs"
 	"github.com/nsh-lua/nsh/bindings/spawn"
 	"github.com/nsh-lua/nsh/bindings/testutil"
+	"golang.org/x/sys/unix"
 )
 
 const orphanHelperEnv = "NSH_SPAWN_TEST_ORPHANS"
@@ -58,6 +60,33 @@ func orphanHelper() int {
 		}
 		pids = append(pids, p.Pid)
 	}
+	// From a shell-like thread: locked for good, children forked from it.
+	fromCaller := []spawn.Spec{
+		{Argv: sleep, Join: []*nsfs.Handle{h}, KillOnExit: true, FromCaller: true},
+		{Argv: sleep, New: []nsfs.Type{nsfs.Mnt}, Hostname: "y", KillOnExit: true, FromCaller: true},
+	}
+	got := make(chan []int)
+	var shellThread func()
+	shellThread = func() {
+		runtime.LockOSThread() // never unlocked
+		if unix.Gettid() == unix.Getpid() {
+			go shellThread() // not the main thread: keep it, start another
+			select {}
+		}
+		var out []int
+		for _, s := range fromCaller {
+			p, err := spawn.Start(ctx, s)
+			if err != nil {
+				fmt.Println("error", err)
+				os.Exit(1)
+			}
+			out = append(out, p.Pid)
+		}
+		got <- out
+		select {}
+	}
+	go shellThread()
+	pids = append(pids, <-got...)
 	for _, pid := range pids {
 		fmt.Println(pid)
 	}
@@ -93,8 +122,8 @@ func TestKilledParentLeavesNoOrphans(t *testing.T) {
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	if len(pids) != 6 {
-		t.Fatalf("helper started %d children, want 6", len(pids))
+	if len(pids) != 8 {
+		t.Fatalf("helper started %d children, want 8", len(pids))
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for _, pid := range pids {

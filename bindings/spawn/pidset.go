@@ -15,15 +15,24 @@ import (
 // …_for_children). A pidfd held across the opens makes sure every handle
 // belongs to that very process and not to a recycled pid.
 func OpenPID(pid int, types []nsfs.Type) ([]*nsfs.Handle, error) {
+	if len(types) == 0 {
+		return openPID(pid, nsfs.Types, true)
+	}
+	return openPID(pid, types, false)
+}
+
+// OpenPIDDiffering opens those of the given types of process pid whose
+// namespace differs from the calling thread's, as OpenPID does.
+func OpenPIDDiffering(pid int, types []nsfs.Type) ([]*nsfs.Handle, error) {
+	return openPID(pid, types, true)
+}
+
+func openPID(pid int, types []nsfs.Type, differing bool) ([]*nsfs.Handle, error) {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
-		return nil, fmt.Errorf("pidfd_open %d: %w", pid, err)
+		return nil, fmt.Errorf("pid %d: %w", pid, err)
 	}
 	defer unix.Close(pidfd)
-	all := len(types) == 0
-	if all {
-		types = nsfs.Types
-	}
 	var out []*nsfs.Handle
 	fail := func(err error) ([]*nsfs.Handle, error) {
 		for _, h := range out {
@@ -36,7 +45,7 @@ func OpenPID(pid int, types []nsfs.Type) ([]*nsfs.Handle, error) {
 		if err != nil {
 			return fail(err)
 		}
-		if all && sameAsThread(h) {
+		if differing && sameAsThread(h) {
 			h.Close()
 			continue
 		}

@@ -15,11 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// warmOnce runs os/exec's one-time pidfd probe (it forks a throwaway child)
-// from a clean thread, so the probe never becomes PID 1 of a child's new
-// pid namespace (DESIGN.md rule 6).
-var warmOnce sync.Once
-
 // goLocked runs fn on a new goroutine locked to an OS thread that is not
 // the process's main thread (rule 1; the runtime never kills the main
 // thread, so a locked goroutine exiting there would leave it changed). fn
@@ -41,6 +36,12 @@ func goLocked(fn func()) {
 		runtime.UnlockOSThread() // the main thread, unchanged
 	}()
 }
+
+// warmOnce runs os/exec's one-time pidfd probe (it forks a throwaway child)
+// from a clean thread, so the probe never becomes PID 1 of a child's new
+// pid namespace (DESIGN.md rule 6). os.FindProcess triggers it without
+// starting anything else.
+var warmOnce sync.Once
 
 func warm() { warmOnce.Do(func() { os.FindProcess(os.Getpid()) }) }
 

@@ -165,6 +165,16 @@ function test_bad_input(t)
   has(t, msg, "no command given")
   msg = errmsg(t, ns.spawn, {"true", stdout = "capture"})
   has(t, msg, "bad argument")
+  msg = errmsg(t, ns.run, {"true", stdout = "pipe"})
+  has(t, msg, "use ns.spawn")
+  msg = errmsg(t, ns.spawn, {"true", types = {"net"}})
+  has(t, msg, "option 'types'")
+  msg = errmsg(t, ns.spawn, {"true", join = h, types = {"net"}})
+  has(t, msg, "option 'join': types picks")
+  msg = errmsg(t, ns.spawn, {"true", join = "net"})
+  has(t, msg, "option 'join': namespace handle")
+  msg = errmsg(t, ns.spawn, {"true", join = {net = ns.self("uts")}})
+  has(t, msg, "entry net is a uts namespace")
   if #children() > 2 then t:fatal("children left: " .. table.concat(children(), " ")) end
   h:close()
 end
@@ -244,4 +254,93 @@ function test_with_nesting_results_errors(t)
   ok, err = pcall(ns.with, a.pid, function() error("boom") end)
   assert(not ok and tostring(err):find("boom"))
   assert(ns.self("net") == net)
+end
+
+-- New mnt and uts namespaces are made on the shell's own thread for the
+-- fork only: the shell is back in its namespaces and working directory,
+-- and a mount made inside (default propagation: private) stays inside.
+function test_new_mnt_uts_from_shell_thread(t)
+  local mnt, uts = tostring(ns.self("mnt")), tostring(ns.self("uts"))
+  local pwd = io.popen("pwd"):read("*l")
+  local dir = t:tempdir()
+  local p = ns.spawn{"sh", "-c", "mount -t tmpfs " .. t:prefix() .. " " .. dir .. " && echo mounted && exec sleep 60",
+    new = {"mnt"}, hostname = t:name(), stdout = "pipe"}
+  t:cleanup(function() p:kill("KILL"); p:wait(); p.stdout:close() end)
+  assert(p.stdout:read() == "mounted")
+  assert(tostring(ns.self("mnt")) == mnt and tostring(ns.self("uts")) == uts, "shell thread not back")
+  assert(io.popen("pwd"):read("*l") == pwd, "working directory changed")
+  local f = io.open("/proc/self/mountinfo")
+  local mi = f:read("*a")
+  f:close()
+  assert(not mi:find(dir, 1, true), "a mount made in the child's namespace shows in the shell's")
+  local g = io.open("/proc/" .. p.pid .. "/mountinfo")
+  local cmi = g:read("*a")
+  g:close()
+  assert(cmi:find(dir, 1, true), "the child's mountinfo lacks its mount")
+  -- private by default: no mount is shared; "shared": every one is
+  local r = ns.run{"grep", "-c", "shared:", "/proc/self/mountinfo", new = {"mnt"}}
+  assert(r.stdout == "0\n", "private by default: " .. r.stdout)
+  r = ns.run{"grep", "-vc", "shared:", "/proc/self/mountinfo", new = {"mnt"}, propagation = "shared"}
+  assert(r.stdout == "0\n", "shared: " .. r.stdout .. " mounts not shared")
+end
+
+-- A shell killed with SIGKILL leaves no children behind (kill_on_exit is
+-- the default): the "shell" is an ns.clone child running a real runtime.
+function test_killed_shell_leaves_no_orphans(t)
+  local shell = ns.clone(function()
+    local q = ns.spawn{"sleep", "60", new = {"net"}}
+    local kids = {
+      ns.spawn{"sleep", "60"},                                   -- from the shell thread
+      ns.spawn{"sleep", "60", new = {"mnt"}, hostname = "x"},    -- shell thread, unshared for the fork
+      ns.spawn{"sleep", "60", join = q:ns("net")},               -- shell thread, joined for the fork (and a gopher-lua quirk)
+      ns.spawn{"sleep", "60", join = q.pid, types = {"pid"}},    -- joined pid namespace (re-executed)
+      ns.spawn{"sleep", "60", mount_proc = true},                -- re-executed
+      ns.spawn{"sleep", "60", time = {boottime = 5}},            -- spawner thread
+      q,
+    }
+    local pids = {}
+    for _, k in ipairs(kids) do pids[#pids + 1] = k.pid end
+    print(table.concat(pids, " "))
+    ns.run{"sleep", "60"}
+  end, {stdout = "pipe"})
+  local line = shell.stdout:read()
+  shell:kill("KILL")
+  shell:wait()
+  shell.stdout:close()
+  local pids = {}
+  for pid in (line or ""):gmatch("%d+") do pids[#pids + 1] = pid end
+  assert(#pids == 7, "shell printed: " .. tostring(line))
+  local function alive(pid)
+    local f = io.open("/proc/" .. pid .. "/stat")
+    if not f then return false end
+    local s = f:read("*a")
+    f:close()
+    return not s:find(") Z", 1, true)
+  end
+  for _ = 1, 250 do
+    local left = {}
+    for _, pid in ipairs(pids) do if alive(pid) then left[#left + 1] = pid end end
+    if #left == 0 then return end
+    ns.run{"sleep", "0.02"}
+    if _ == 250 then
+      os.execute("kill -9 " .. table.concat(left, " "))
+      t:fatal("children outlived the killed shell: " .. table.concat(left, " "))
+    end
+  end
+end
+
+-- ns.setns and ns.with by pid into a process in its own user namespace:
+-- the user namespace is left out by default, refused when asked for.
+function test_thread_pid_target_skips_user(t)
+  local p = live(t, {new = {"user", "net", "uts"}, map_root = true, hostname = t:name()})
+  local user = ns.self("user")
+  local name = ns.with(p.pid, function()
+    assert(ns.self("user") == user)
+    return io.popen("hostname"):read("*l")
+  end)
+  assert(name ~= nil)
+  local ok, err = pcall(ns.with, p.pid, function() end, nil)
+  assert(ok, tostring(err))
+  local msg = errmsg(t, ns.setns, p.pid, {"user"})
+  has(t, msg, "user namespace")
 end
