@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -200,14 +201,21 @@ func hostObjects() map[string]bool {
 	return out
 }
 
+// otherRun matches names made by the tests of another package running at
+// the same time (go test runs packages in parallel): they carry that test
+// process's prefix, not ours.
+var otherRun = regexp.MustCompile(`nt[0-9a-z]{4}`)
+
 // newHostObjects returns what appeared since before. Examples run one at a
-// time, so what appeared during one is that example's.
+// time, so what appeared during one is that example's, but for the objects
+// of other test processes.
 func newHostObjects(before map[string]bool) []string {
 	var out []string
 	for name := range hostObjects() {
-		if !before[name] {
-			out = append(out, name)
+		if before[name] || otherRun.MatchString(name) && !strings.Contains(name, testutil.Prefix) {
+			continue
 		}
+		out = append(out, name)
 	}
 	return out
 }

@@ -39,9 +39,10 @@ local queues = sh{new = {"ipc"}, "sh", "-c", "ipcmk -Q >/dev/null && " .. count_
 stop("ipc", ("a message queue made inside: %s inside, outside still %s"):format(queues, tostring(sh{"sh", "-c", count_queues} == before and "the same" or "changed!")))
 
 -- pid: process IDs. With mount_proc the child also sees only its own /proc.
-local pid = sh{new = {"pid", "mnt"}, mount_proc = true, "sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'"}
+-- The shell counts /proc's process directories with a glob: no other process runs.
+local pid = sh{new = {"pid", "mnt"}, mount_proc = true, "sh", "-c", "echo $$; set -- /proc/[0-9]*; echo $#"}
 local me, procs = pid:match("(%d+)%s+(%d+)")
-stop("pid", ("the child is PID %s and sees %s processes"):format(me, procs))
+stop("pid", ("the child is PID %s and sees %s process in /proc: itself"):format(me, procs))
 
 -- mnt: the mount table. A tmpfs mounted inside is gone outside.
 local dir = os.tmpname()
