@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 
+	"github.com/nsh-lua/nsh/bindings/osthread"
+
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -66,7 +68,7 @@ func New(opts Options) (*Runtime, error) {
 		sources: map[string]string{},
 	}
 	ready := make(chan error, 1)
-	goLockedOffMain(func() { r.loop(ready) })
+	osthread.Go(func() { r.loop(ready) })
 	if err := <-ready; err != nil {
 		return nil, err
 	}

@@ -5,33 +5,9 @@ package bindings
 import (
 	"fmt"
 	"os"
-	"runtime"
 
 	"golang.org/x/sys/unix"
 )
-
-// goLockedOffMain runs fn on a new goroutine locked to an OS thread that is
-// not the process's main thread (DESIGN rule 1). If the first goroutine
-// lands on the main thread, it holds that thread while a second goroutine
-// locks another, then lets go: the main thread never changed namespaces, so
-// releasing it is safe. fn's goroutine never unlocks (rule 2).
-func goLockedOffMain(fn func()) {
-	go func() {
-		runtime.LockOSThread()
-		if unix.Gettid() != unix.Getpid() {
-			fn()
-			return
-		}
-		locked := make(chan struct{})
-		go func() {
-			runtime.LockOSThread()
-			close(locked)
-			fn()
-		}()
-		<-locked
-		runtime.UnlockOSThread()
-	}()
-}
 
 // prepareVMThread gives the locked VM thread its own fs struct, so that a
 // later mount-namespace change on it cannot move the root of other threads

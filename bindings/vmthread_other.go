@@ -2,16 +2,6 @@
 
 package bindings
 
-import "runtime"
-
-// goLockedOffMain runs fn on a new goroutine locked to its OS thread.
-func goLockedOffMain(fn func()) {
-	go func() {
-		runtime.LockOSThread()
-		fn()
-	}()
-}
-
 // prepareVMThread has nothing to do where there are no namespaces.
 func prepareVMThread() error { return nil }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/osthread"
 )
 
 // A joined thread is a locked OS thread that entered one set of existing
@@ -82,7 +83,7 @@ func joinedThreadFor(hs []*nsfs.Handle) (*joinedThread, error) {
 	pool.Unlock()
 	t := &joinedThread{key: key, jobs: make(chan func()), live: 1}
 	ready := make(chan error, 1)
-	goLocked(func() { t.serve(hs, ready) }) // exits locked: the thread dies
+	osthread.Go(func() { t.serve(hs, ready) }) // exits locked: the thread dies
 	if err := <-ready; err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"unsafe"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -86,7 +87,7 @@ func Start(ctx context.Context, spec Spec) (*Process, error) {
 		}
 		return p, nil
 	}
-	goLocked(func() { spawner(pl, p, started) })
+	osthread.Go(func() { spawner(pl, p, started) })
 	if err := <-started; err != nil {
 		return nil, err
 	}

@@ -15,28 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// goLocked runs fn on a new goroutine locked to an OS thread that is not
-// the process's main thread (rule 1; the runtime never kills the main
-// thread, so a locked goroutine exiting there would leave it changed). fn
-// may unlock only if it did not change the thread's namespaces.
-func goLocked(fn func()) {
-	go func() {
-		runtime.LockOSThread()
-		if unix.Gettid() != unix.Getpid() {
-			fn()
-			return
-		}
-		locked := make(chan struct{})
-		go func() {
-			runtime.LockOSThread()
-			close(locked)
-			fn()
-		}()
-		<-locked
-		runtime.UnlockOSThread() // the main thread, unchanged
-	}()
-}
-
 // warmOnce runs os/exec's one-time pidfd probe (it forks a throwaway child)
 // from a clean thread, so the probe never becomes PID 1 of a child's new
 // pid namespace (DESIGN.md rule 6). os.FindProcess triggers it without
@@ -63,7 +41,7 @@ func warmClean() {
 // thread, starts the child, reports on started, then reaps the child and
 // ends. A thread whose namespaces changed dies with it (rule 2); it lives
 // as long as the child, so Pdeathsig fires only when this process dies
-// (rule 8). It must be started with goLocked.
+// (rule 8). It must be started with osthread.Go.
 func spawner(pl *plan, p *Process, started chan<- error) {
 	warm() // still clean here
 	if !pl.threadTouchy {

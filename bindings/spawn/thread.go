@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -223,7 +224,7 @@ func With(base *ThreadSet, target []*nsfs.Handle, fn func()) error {
 		fault any
 	}
 	done := make(chan outcome, 1)
-	goLocked(func() { // never unlocked: this thread dies with fn
+	osthread.Go(func() { // never unlocked: this thread dies with fn
 		var out outcome
 		defer func() {
 			if r := recover(); r != nil {

@@ -1,48 +1,42 @@
 #!/usr/bin/env bash
-# Startup cost: `nsh -e ''` against `lua5.1 -e ''`, median of many runs,
-# printed with their ratio; and the resident memory of an idle REPL.
-# Usage: scripts/bench/startup.sh [runs]   (installs lua5.1 if missing)
+# Startup cost: `nsh -e ''` against `lua5.1 -e ''` (and a Go program that
+# does nothing, the floor for any Go binary), timed by hyperfine without a
+# shell in between, median of many runs, printed with the ratio. Then the
+# resident memory of an idle REPL.
+# Usage: scripts/bench/startup.sh [runs]   (installs lua5.1 and hyperfine if missing)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-runs=${1:-200}
-if ! command -v lua5.1 >/dev/null; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.1 >/dev/null
+runs=${1:-500}
+missing=()
+command -v lua5.1 >/dev/null || missing+=(lua5.1)
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-bin=$(mktemp -d)/nsh
-trap 'rm -rf "$(dirname "$bin")"' EXIT
-go build -o "$bin" .
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/nsh" .
+mkdir "$work/empty" && printf 'package main\n\nfunc main() {}\n' >"$work/empty/main.go" &&
+  (cd "$work/empty" && printf 'module empty\n\ngo 1.26\n' >go.mod && go build -o "$work/empty-go" .)
 
-# median_ms CMD...: run CMD $runs times, print the median wall time in ms.
-median_ms() {
-  local times=()
-  for ((i = 0; i < runs; i++)); do
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null
-    e=$(date +%s%N)
-    times+=($(( (e - s) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1000}'
-}
+hyperfine -N --style none --warmup 50 --runs "$runs" --export-json "$work/t.json" \
+  "$work/nsh -e ''" "lua5.1 -e ''" "$work/empty-go" >/dev/null 2>&1
+python3 - "$work/t.json" "$runs" <<'PY'
+import json, sys
+res = {r["command"].split("/")[-1]: r for r in json.load(open(sys.argv[1]))["results"]}
+nsh, lua, empty = res["nsh -e ''"], res["lua5.1 -e ''"], res["empty-go"]
+print(f"startup, median of {sys.argv[2]} runs (min in brackets):")
+for name, r in (("nsh -e ''", nsh), ("lua5.1 -e ''", lua), ("empty Go program", empty)):
+    print(f"  {name:18} {r['median']*1000:6.3f} ms  ({r['min']*1000:.3f})")
+print(f"  ratio nsh/lua5.1: {nsh['median']/lua['median']:.2f}x (target <= 2x)")
+PY
 
-"$bin" -e '' && lua5.1 -e ''   # warm the page cache
-nsh_ms=$(median_ms "$bin" -e '')
-lua_ms=$(median_ms lua5.1 -e '')
-echo "startup, median of $runs runs:"
-echo "  nsh -e ''     ${nsh_ms} ms"
-echo "  lua5.1 -e ''  ${lua_ms} ms"
-awk -v a="$nsh_ms" -v b="$lua_ms" 'BEGIN {printf "  ratio nsh/lua5.1: %.2fx (target <= 2x)\n", a/b}'
-
-# Resident memory of an idle REPL: run it on a pseudo-terminal-less stdin
-# held open, so it sits waiting for input.
-fifo=$(mktemp -u)
-mkfifo "$fifo"
-"$bin" -i <"$fifo" >/dev/null 2>&1 &
+# Resident memory of an idle REPL, waiting on a held-open pipe.
+mkfifo "$work/in"
+"$work/nsh" -i <"$work/in" >/dev/null 2>&1 &
 pid=$!
-exec 9>"$fifo"
+exec 9>"$work/in"
 sleep 0.5
-rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+echo "idle REPL resident memory: $(awk '/VmRSS/ {print $2}' /proc/$pid/status) kB"
 exec 9>&-
 wait $pid || true
-rm -f "$fifo"
-echo "idle REPL resident memory: ${rss} kB"
