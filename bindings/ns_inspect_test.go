@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 	"github.com/nsh-lua/nsh/bindings/nsfs"
 )
 

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
 // start runs a tool in the background and kills it when the test ends.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
 // lsnsRow is one namespace as `lsns -J -o NS,TYPE,NPROCS,PID,PNS,ONS`

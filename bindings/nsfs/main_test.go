@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
 func TestMain(m *testing.M) {

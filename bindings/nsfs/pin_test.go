@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/internal/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 	"golang.org/x/sys/unix"
 )
 
