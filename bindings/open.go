@@ -2,6 +2,8 @@ package bindings
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 
 	luasrc "github.com/nsh-lua/nsh/lua"
 	lua "github.com/yuin/gopher-lua"
@@ -121,7 +123,7 @@ func openClass(L *lua.LState, module string, c Class, owned bool) {
 	mt := L.NewTypeMetatable(ClassMeta(module, c.Name))
 	methods := L.NewTable()
 	for _, f := range c.Methods {
-		methods.RawSetString(f.Name, L.NewFunction(guard(module+"."+c.Name+":"+f.Name, f, owned)))
+		methods.RawSetString(f.Name, L.NewFunction(guard(c.Name+":"+f.Name, f, owned)))
 	}
 	L.SetField(mt, "__index", methods)
 	L.SetField(mt, "__methods", methods)
@@ -134,7 +136,7 @@ func openClass(L *lua.LState, module string, c Class, owned bool) {
 // functions that would move the calling thread between namespaces.
 func guard(name string, f Func, owned bool) lua.LGFunction {
 	if owned || !f.Thread {
-		return f.Fn
+		return named(name, f.Fn)
 	}
 	return func(L *lua.LState) int {
 		L.RaiseError("%s: refused on a Lua state nsh does not own: it would change the namespaces of the host's thread; use bindings.New to get a runtime with its own thread", name)
@@ -160,4 +162,35 @@ func runModuleLua(L *lua.LState, m *Module, mod *lua.LTable) error {
 		return fmt.Errorf("module %s: %w", m.Name, err)
 	}
 	return nil
+}
+
+// named makes the function's misuse errors name it fully: gopher-lua names
+// a function by the field it was read from ('self'), or not at all when it
+// was called through pcall ("(anonymous)"); nsh says 'ns.self' either way.
+func named(name string, fn lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		defer func() {
+			if r := recover(); r != nil {
+				panic(renameArgError(r, name))
+			}
+		}()
+		return fn(L)
+	}
+}
+
+var argErrorName = regexp.MustCompile(`bad argument #(\d+) to (?:'[^']*'|\(anonymous\)|\?|[\w.:]+) \(`)
+
+// renameArgError rewrites the function name in a raised "bad argument"
+// error; any other panic passes through unchanged.
+func renameArgError(r any, name string) any {
+	e, ok := r.(*lua.ApiError)
+	if !ok {
+		return r
+	}
+	msg, ok := e.Object.(lua.LString)
+	if !ok || !strings.Contains(string(msg), "bad argument #") {
+		return r
+	}
+	e.Object = lua.LString(argErrorName.ReplaceAllString(string(msg), "bad argument #${1} to '"+name+"' ("))
+	return e
 }

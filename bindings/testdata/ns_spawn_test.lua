@@ -143,7 +143,7 @@ end
 
 function test_bad_input(t)
   local msg = errmsg(t, function() ns.spawn{"true", new = {"nett"}} end)
-  has(t, msg, "bad argument #1 to spawn")
+  has(t, msg, "bad argument #1 to 'ns.spawn'")
   has(t, msg, "unknown namespace type \"nett\"")
   msg = errmsg(t, ns.spawn, {"true", hostnam = "x"})
   has(t, msg, "unknown option 'hostnam'")

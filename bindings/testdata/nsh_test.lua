@@ -63,3 +63,14 @@ function test_package_loaded_has_every_module(t)
     assert(package.loaded[name] == _G[name], name)
   end
 end
+
+function test_misuse_names_the_function_fully(t)
+  -- Called directly, through pcall, and as a method: the error names the
+  -- function as the reference does.
+  local _, e1 = pcall(function() ns.self("nett") end)
+  assert(tostring(e1):find("bad argument #1 to 'ns.self' (unknown namespace type \"nett\"", 1, true), tostring(e1))
+  local _, e2 = pcall(ns.self, "nett")
+  assert(tostring(e2):find("bad argument #1 to 'ns.self'", 1, true), tostring(e2))
+  local _, e3 = pcall(nsh.help, true)
+  assert(tostring(e3):find("bad argument #1 to 'nsh.help'", 1, true), tostring(e3))
+end
