@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -164,13 +165,16 @@ func (r *Runtime) Check(code string) error {
 }
 
 // Moved lists the namespaces the VM thread is in now that differ from the
-// ones it started in, as "net:4026532283"; empty when it has not moved.
+// ones it started in, as "net:4026532283"; empty when it has not moved. The
+// VM thread starts where the process's main thread is, and the main thread
+// never moves (DESIGN rule 1), so that is what it is compared with.
 func (r *Runtime) Moved() []string {
 	var out []string
 	r.Do(context.Background(), func(L *lua.LState) error {
-		now := threadNamespaces()
+		now := threadNamespaces("/proc/thread-self/ns")
+		start := threadNamespaces("/proc/self/task/" + strconv.Itoa(os.Getpid()) + "/ns")
 		for _, t := range []string{"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"} {
-			if now[t] != r.start[t] {
+			if now[t] != start[t] {
 				out = append(out, strings.NewReplacer("[", "", "]", "").Replace(now[t]))
 			}
 		}

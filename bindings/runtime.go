@@ -37,7 +37,6 @@ type Runtime struct {
 	sources map[string]string
 	closers []io.Closer
 	cancel  context.CancelCauseFunc
-	start   map[string]string // the VM thread's namespaces at start
 	trace   string            // traceback of the last error raised
 }
 
@@ -83,7 +82,6 @@ func (r *Runtime) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	r.start = threadNamespaces()
 	r.L = lua.NewState()
 	if err := r.open(); err != nil {
 		r.L.Close()

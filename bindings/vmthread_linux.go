@@ -22,12 +22,12 @@ func prepareVMThread() error {
 	return nil
 }
 
-// threadNamespaces reads the calling thread's namespace links, type → link
-// text ("net:[4026531833]").
-func threadNamespaces() map[string]string {
+// threadNamespaces reads the namespace links in dir (a /proc/…/ns
+// directory), type → link text ("net:[4026531833]").
+func threadNamespaces(dir string) map[string]string {
 	out := map[string]string{}
 	for _, t := range []string{"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"} {
-		if link, err := os.Readlink("/proc/thread-self/ns/" + t); err == nil {
+		if link, err := os.Readlink(dir + "/" + t); err == nil {
 			out[t] = link
 		}
 	}

@@ -6,4 +6,4 @@ package bindings
 func prepareVMThread() error { return nil }
 
 // threadNamespaces is empty where there are no namespaces.
-func threadNamespaces() map[string]string { return map[string]string{} }
+func threadNamespaces(string) map[string]string { return map[string]string{} }
