@@ -38,6 +38,10 @@ func netSysctl(L *lua.LState) int {
 	if _, isTable := L.Get(2).(*lua.LTable); !isTable && L.GetTop() >= 2 {
 		v := sysctlValue(L, 2)
 		value, optArg = &v, 3
+	} else if isTable && L.GetTop() >= 3 {
+		// net.sysctl(key, {}, {ns=x}): a table is not a value, and taking it
+		// as the options would act in the shell's namespace instead of x.
+		L.ArgError(2, "value must be a string, a number or a boolean, got table")
 	}
 	o := checkNetOpts(L, optArg, true, "ns")
 	fd, t := -1, (*netTarget)(nil)

@@ -3,7 +3,6 @@
 package bindings
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 
@@ -44,7 +43,7 @@ netns.del(name)`},
 // ns.run's options and result, with the spec completed by netns.ExecSpec.
 func netnsExec(L *lua.LState) int {
 	name := checkNetnsName(L, 1)
-	opts := execOptions(L)
+	execOptions(L)
 	req := checkSpawnOpts(L, 2, true, [3]string{modeInherit, modeCapture, modeCapture})
 	spec, h, err := netns.ExecSpec(name, req.spec)
 	if err != nil {
@@ -56,28 +55,7 @@ func netnsExec(L *lua.LState) int {
 	}
 	defer h.Close() // also when startFromLua raises
 	req.spec = spec
-	var out, errb *bytes.Buffer
-	if captured(opts, "stdout") {
-		out = &bytes.Buffer{}
-		req.spec.Stdout = out
-	}
-	if captured(opts, "stderr") {
-		errb = &bytes.Buffer{}
-		req.spec.Stderr = errb
-	}
-	p := startFromLua(L, "netns.exec", req)
-	res, err := p.Wait(luaContext(L))
-	if err != nil {
-		return Raise(L, "netns.exec", name, err)
-	}
-	if out != nil {
-		res.Stdout = out.Bytes()
-	}
-	if errb != nil {
-		res.Stderr = errb.Bytes()
-	}
-	pushRunResult(L, res)
-	return 1
+	return runCaptured(L, "netns.exec", name, req)
 }
 
 // execOptions returns the options table of netns.exec at argument 2,
@@ -101,13 +79,6 @@ func execOptions(L *lua.LState) *lua.LTable {
 	L.SetTop(1)
 	L.Push(tb)
 	return tb
-}
-
-// captured reports whether ns.run would capture the stream: its mode is
-// unset or "capture".
-func captured(opts *lua.LTable, stream string) bool {
-	mode, _ := opts.RawGetString(stream).(lua.LString)
-	return mode == "" || mode == modeCapture
 }
 
 // netnsWith is netns.with(name, fn, …): ns.with with the named namespace

@@ -3,6 +3,7 @@
 package bindings
 
 import (
+	"math"
 	"sort"
 	"strings"
 
@@ -77,16 +78,18 @@ func (o *netOpts) str(key string) string {
 	return ""
 }
 
-// integer returns a non-negative integer option, 0 when unset.
+// integer returns a non-negative integer option that fits the 32 bits of a
+// netlink attribute, 0 when unset: a larger one would be cut to its low bits
+// (an mtu of 2^33 would become 0), so it is refused.
 func (o *netOpts) integer(key string) int {
 	switch v := o.get(key).(type) {
 	case *lua.LNilType:
 		return 0
 	case lua.LNumber:
-		if i := int(v); float64(i) == float64(v) && i >= 0 {
+		if i := int(v); float64(i) == float64(v) && i >= 0 && i <= math.MaxUint32 {
 			return i
 		}
-		o.L.ArgError(o.n, "option '"+key+"' must be a non-negative integer, got "+v.String())
+		o.L.ArgError(o.n, "option '"+key+"' must be an integer from 0 to 4294967295, got "+v.String())
 	default:
 		o.bad(key, "an integer", v)
 	}

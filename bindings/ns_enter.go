@@ -44,6 +44,9 @@ func nsUnshare(L *lua.LState) int {
 			prop = o.str("propagation")
 			continue
 		}
+		if L.Get(i) == lua.LNil {
+			L.ArgError(i, "namespace type expected, got nil")
+		}
 		types = append(types, checkTypeList(L, i)...)
 	}
 	if len(types) == 0 {

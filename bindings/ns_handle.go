@@ -293,7 +293,7 @@ func handlePath(L *lua.LState) int {
 // handlePin is h:pin(path).
 func handlePin(L *lua.LState) int {
 	h := checkHandle(L, 1)
-	path := L.CheckString(2)
+	path := checkPath(L, 2)
 	if err := h.Pin(path); err != nil {
 		return raiseNS(L, "handle:pin", path, err)
 	}

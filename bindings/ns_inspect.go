@@ -94,11 +94,7 @@ func nsSelf(L *lua.LState) int { return pushNamespaces(L, "ns.self", 0, 1) }
 
 // nsOf is ns.of(pid [, type]).
 func nsOf(L *lua.LState) int {
-	pid := L.CheckInt(1)
-	if pid <= 0 {
-		L.ArgError(1, "pid must be positive")
-	}
-	return pushNamespaces(L, "ns.of", pid, 2)
+	return pushNamespaces(L, "ns.of", checkPID(L, 1), 2)
 }
 
 // pushNamespaces pushes one handle of process pid (0: this thread) when
@@ -136,19 +132,17 @@ func pushNamespaces(L *lua.LState, op string, pid, n int) int {
 
 // nsOpen is ns.open(path) or ns.open(pid, type).
 func nsOpen(L *lua.LState) int {
-	if pid, ok := L.Get(1).(lua.LNumber); ok {
-		if pid <= 0 || pid != lua.LNumber(int(pid)) {
-			L.ArgError(1, "pid must be a positive integer")
-		}
+	if _, ok := L.Get(1).(lua.LNumber); ok {
+		pid := checkPID(L, 1)
 		t := checkNSType(L, 2)
-		h, err := nsfs.OpenPID(int(pid), t)
+		h, err := nsfs.OpenPID(pid, t)
 		if err != nil {
-			return raiseNS(L, "ns.open", fmt.Sprintf("pid %d", int(pid)), err)
+			return raiseNS(L, "ns.open", fmt.Sprintf("pid %d", pid), err)
 		}
 		pushHandle(L, h)
 		return 1
 	}
-	path := L.CheckString(1)
+	path := checkPath(L, 1)
 	h, err := nsfs.Open(path)
 	if err != nil {
 		return raiseNS(L, "ns.open", path, err)
@@ -167,7 +161,7 @@ func nsIoctl(L *lua.LState) int {
 	}
 	arg := 0
 	if req.Kind == nsfs.KindPID {
-		arg = L.CheckInt(3)
+		arg = checkPID(L, 3)
 	}
 	v, err := h.Ioctl(name, arg)
 	if err != nil {
@@ -187,10 +181,11 @@ func nsPin(L *lua.LState) int {
 	pathArg := 3
 	switch v := L.Get(1).(type) {
 	case lua.LNumber:
-		t := checkNSType(L, 2)
+		pid, t := checkPID(L, 1), checkNSType(L, 2)
+		checkPath(L, 3) // before anything is opened
 		var err error
-		if h, err = nsfs.OpenPID(L.CheckInt(1), t); err != nil {
-			return raiseNS(L, "ns.pin", fmt.Sprintf("pid %d", L.CheckInt(1)), err)
+		if h, err = nsfs.OpenPID(pid, t); err != nil {
+			return raiseNS(L, "ns.pin", fmt.Sprintf("pid %d", pid), err)
 		}
 		defer h.Close()
 	case *lua.LUserData:
@@ -203,7 +198,7 @@ func nsPin(L *lua.LState) int {
 	default:
 		L.ArgError(1, "namespace handle or pid expected, got "+v.Type().String())
 	}
-	path := L.CheckString(pathArg)
+	path := checkPath(L, pathArg)
 	if err := h.Pin(path); err != nil {
 		return raiseNS(L, "ns.pin", path, err)
 	}
@@ -212,7 +207,7 @@ func nsPin(L *lua.LState) int {
 
 // nsUnpin is ns.unpin(path).
 func nsUnpin(L *lua.LState) int {
-	path := L.CheckString(1)
+	path := checkPath(L, 1)
 	if err := nsfs.Unpin(path); err != nil {
 		return raiseNS(L, "ns.unpin", path, err)
 	}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/testutil"
 	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 
 // nsfsFDs counts this process's descriptors on namespace files.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"syscall"
 
@@ -94,19 +95,26 @@ func nsSpawn(L *lua.LState) int {
 
 func nsRun(L *lua.LState) int {
 	req := checkSpawnOpts(L, 1, true, [3]string{modeInherit, modeCapture, modeCapture})
+	return runCaptured(L, "ns.run", req.spec.Argv[0], req)
+}
+
+// runCaptured starts req, waits for it and pushes ns.run's result table,
+// with the output of the streams whose mode is "capture" collected in it.
+// op and target name the operation in errors (ns.run, netns.exec).
+func runCaptured(L *lua.LState, op, target string, req *spawnReq) int {
 	var out, errb *bytes.Buffer
-	if o, _ := L.CheckTable(1).RawGetString("stdout").(lua.LString); o == "" || o == modeCapture {
+	if req.capture[1] {
 		out = &bytes.Buffer{}
 		req.spec.Stdout = out
 	}
-	if o, _ := L.CheckTable(1).RawGetString("stderr").(lua.LString); o == "" || o == modeCapture {
+	if req.capture[2] {
 		errb = &bytes.Buffer{}
 		req.spec.Stderr = errb
 	}
-	p := startFromLua(L, "ns.run", req)
+	p := startFromLua(L, op, req)
 	res, err := p.Wait(luaContext(L))
 	if err != nil {
-		return Raise(L, "ns.run", req.spec.Argv[0], err)
+		return Raise(L, op, target, err)
 	}
 	if out != nil {
 		res.Stdout = out.Bytes()
@@ -270,13 +278,20 @@ func processWait(L *lua.LState) int {
 	return 1
 }
 
+// maxSignal is the highest signal number (SIGRTMAX on Linux).
+const maxSignal = 64
+
 func processKill(L *lua.LState) int {
 	lp := checkProcess(L, 1)
 	sig := syscall.SIGTERM
 	switch v := L.Get(2).(type) {
 	case *lua.LNilType:
 	case lua.LNumber:
-		sig = syscall.Signal(int(v))
+		f := float64(v)
+		if !(f >= 0 && f <= maxSignal) || f != math.Trunc(f) {
+			L.ArgError(2, fmt.Sprintf("signal must be an integer from 0 to %d, got %v", maxSignal, f))
+		}
+		sig = syscall.Signal(int(f))
 	case lua.LString:
 		name := strings.ToUpper(string(v))
 		if !strings.HasPrefix(name, "SIG") {

@@ -26,6 +26,9 @@ type spawnReq struct {
 	spec   spawn.Spec
 	files  []*os.File
 	target *nsTarget
+	// capture marks the streams (stdin, stdout, stderr) whose mode is
+	// "capture": ns.run collects them into its result.
+	capture [3]bool
 }
 
 func (r *spawnReq) release() {
@@ -228,6 +231,10 @@ func idMap(o optReader, key string) []spawn.IDMap {
 	return out
 }
 
+// maxOffset bounds a clock offset in seconds (≈ 290 years) so that it
+// fits a time.Duration; NaN and the infinities are refused too.
+const maxOffset = 9e9
+
 func timeOffsets(o optReader) *spawn.TimeOffsets {
 	tb := o.table("time")
 	if tb == nil {
@@ -239,6 +246,11 @@ func timeOffsets(o optReader) *spawn.TimeOffsets {
 		num, ok := v.(lua.LNumber)
 		if !ok {
 			bad = fmt.Sprintf("%s: seconds expected, got %s", k, v.Type())
+			return
+		}
+		// time.Duration holds ±292 years; the kernel refuses far less.
+		if f := float64(num); math.IsNaN(f) || math.Abs(f) > maxOffset {
+			bad = fmt.Sprintf("%s: %v seconds is out of range (at most ±%g)", k, f, maxOffset)
 			return
 		}
 		d := time.Duration(float64(num) * float64(time.Second))

@@ -51,7 +51,9 @@ func openStdio(L *lua.LState, req *spawnReq, modes [3]string) error {
 		switch mode {
 		case modeInherit:
 			v = inherit[i]
-		case modeNull, modeCapture:
+		case modeNull:
+		case modeCapture:
+			req.capture[i] = true
 		case modePipe:
 			switch i {
 			case 0:

@@ -4,7 +4,9 @@ package bindings
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
 	"github.com/nsh-lua/nsh/bindings/spawn"
@@ -51,14 +53,50 @@ func checkThreadTarget(L *lua.LState, op string, n int, types []nsfs.Type) *nsTa
 			all = append(all, t)
 		}
 	}
-	if lua.LNumber(int(pid)) != pid || pid <= 0 {
-		L.ArgError(n, "pid must be a positive integer")
+	p, ok := pidOf(pid)
+	if !ok {
+		L.ArgError(n, badPID)
 	}
-	hs, err := spawn.OpenPIDDiffering(int(pid), all)
+	hs, err := spawn.OpenPIDDiffering(p, all)
 	if err != nil {
 		Raise(L, op, "", err)
 	}
-	return &nsTarget{hs: hs, owned: true, name: fmt.Sprintf("pid %d", int(pid))}
+	return &nsTarget{hs: hs, owned: true, name: fmt.Sprintf("pid %d", p)}
+}
+
+// badPID is the message for a number that cannot be a pid.
+const badPID = "pid must be a positive integer below 2^31"
+
+// pidOf returns x as a pid: an integer in 1..2^31-1 (pids are C ints;
+// NaN, infinities and fractions are refused rather than truncated).
+func pidOf(x lua.LNumber) (int, bool) {
+	f := float64(x)
+	if !(f >= 1 && f <= math.MaxInt32) || f != math.Trunc(f) {
+		return 0, false
+	}
+	return int(f), true
+}
+
+// checkPID returns argument n as a pid or raises a bad argument error.
+func checkPID(L *lua.LState, n int) int {
+	pid, ok := pidOf(L.CheckNumber(n))
+	if !ok {
+		L.ArgError(n, badPID)
+	}
+	return pid
+}
+
+// checkPath returns argument n as a file path, refusing the empty string
+// and embedded NUL bytes (the kernel would cut the path there).
+func checkPath(L *lua.LState, n int) string {
+	path := L.CheckString(n)
+	if path == "" {
+		L.ArgError(n, "path is empty")
+	}
+	if strings.IndexByte(path, 0) >= 0 {
+		L.ArgError(n, "path contains a NUL byte")
+	}
+	return path
 }
 
 // targetOf reads v as a target; bad reports misuse (it raises).
@@ -68,9 +106,9 @@ func targetOf(L *lua.LState, v lua.LValue, types []nsfs.Type, op string, bad fun
 	}
 	switch x := v.(type) {
 	case lua.LNumber:
-		pid := int(x)
-		if lua.LNumber(pid) != x || pid <= 0 {
-			bad("pid must be a positive integer")
+		pid, ok := pidOf(x)
+		if !ok {
+			bad(badPID)
 		}
 		hs, err := spawn.OpenPID(pid, types)
 		if err != nil {

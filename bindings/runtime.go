@@ -37,7 +37,7 @@ type Runtime struct {
 	sources map[string]string
 	closers []io.Closer
 	cancel  context.CancelCauseFunc
-	trace   string            // traceback of the last error raised
+	trace   string // traceback of the last error raised
 }
 
 type job struct {

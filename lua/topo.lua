@@ -6,8 +6,8 @@
 -- cancelled script can run no more Lua.
 local topo = ...
 
+-- The modules topo builds with; package.loaded builds each at first use.
 local loaded = package.loaded
-local function mod(name) return loaded[name] or _G[name] end
 
 local KINDS = {"hosts", "routers", "switches"}
 local KIND_OF = {hosts = "host", routers = "router", switches = "switch"}
@@ -138,26 +138,20 @@ function Node:run(cmd, opts)
   local req = {}
   for i, a in ipairs(argv) do req[i] = a end
   for k, v in pairs(opts or {}) do req[k] = v end
-  local ns = mod("ns")
-  if ns and ns.run then
-    req.join = self.handle
-    return ns.run(req)
-  end
-  return mod("netns").exec(self.netns, req)
+  req.join = self.handle
+  return loaded.ns.run(req)
 end
 
 function Node:with(fn, ...)
-  local ns = mod("ns")
-  if ns and ns.with and self.handle then return ns.with(self.handle, fn, ...) end
-  return mod("netns").with(self.netns, fn, ...)
+  return loaded.ns.with(self.handle, fn, ...)
 end
 
 function Node:addrs()
-  return mod("addr").list({ns = self.handle})
+  return loaded.addr.list({ns = self.handle})
 end
 
 function Node:addr(dev)
-  local list = dev and mod("addr").list(dev, {ns = self.handle}) or self:addrs()
+  local list = dev and loaded.addr.list(dev, {ns = self.handle}) or self:addrs()
   local v6
   for _, a in ipairs(list) do
     if a.scope == "global" then
@@ -184,7 +178,7 @@ end
 -- build makes everything the plan names; the ledger records each namespace
 -- and host-side link as it is made.
 local function build(t, plan, ledger)
-  local link, addr, route, net = mod("link"), mod("addr"), mod("route"), mod("net")
+  local link, addr, route, net = loaded.link, loaded.addr, loaded.route, loaded.net
   local host
   local function ns_of(n)
     if n == "host" or not plan.nodes[n].netns then

@@ -58,8 +58,8 @@ func (c *Conn) linkAttrs(s LinkSpec) (netlink.LinkAttrs, netlink.Link, error) {
 	const op = "link add"
 	a := netlink.NewLinkAttrs()
 	a.Name = s.Name
-	if s.MTU < 0 {
-		return a, nil, invalid(op, s.Name, "mtu %d is negative", s.MTU)
+	if err := checkMTU(op, s.Name, s.MTU); err != nil {
+		return a, nil, err
 	}
 	a.MTU = s.MTU
 	a.Group = s.Group
@@ -67,9 +67,9 @@ func (c *Conn) linkAttrs(s LinkSpec) (netlink.LinkAttrs, netlink.Link, error) {
 		a.Flags = net.FlagUp
 	}
 	if s.Address != "" {
-		mac, err := net.ParseMAC(s.Address)
+		mac, err := parseMAC(op, s.Name, s.Address)
 		if err != nil {
-			return a, nil, invalid(op, s.Name, "invalid MAC address %q", s.Address)
+			return a, nil, err
 		}
 		a.HardwareAddr = mac
 	}

@@ -3,8 +3,6 @@
 package netconf
 
 import (
-	"net"
-
 	"github.com/vishvananda/netlink"
 )
 
@@ -48,6 +46,9 @@ func (c *Conn) setSteps(l netlink.Link, name string, ch LinkChange) ([]func() er
 	if ch.Up != nil && !*ch.Up {
 		add(func() error { return c.h.LinkSetDown(l) })
 	}
+	if ch.NoMaster && ch.Master != "" {
+		return nil, invalid(op, name, "master and nomaster together")
+	}
 	if ch.NoMaster {
 		add(func() error { return c.h.LinkSetNoMaster(l) })
 	}
@@ -58,16 +59,16 @@ func (c *Conn) setSteps(l netlink.Link, name string, ch LinkChange) ([]func() er
 		}
 		add(func() error { return c.h.LinkSetMaster(l, m) })
 	}
-	if ch.MTU < 0 {
-		return nil, invalid(op, name, "mtu %d is negative", ch.MTU)
+	if err := checkMTU(op, name, ch.MTU); err != nil {
+		return nil, err
 	}
 	if ch.MTU > 0 {
 		add(func() error { return c.h.LinkSetMTU(l, ch.MTU) })
 	}
 	if ch.Address != "" {
-		mac, err := net.ParseMAC(ch.Address)
+		mac, err := parseMAC(op, name, ch.Address)
 		if err != nil {
-			return nil, invalid(op, name, "invalid MAC address %q", ch.Address)
+			return nil, err
 		}
 		add(func() error { return c.h.LinkSetHardwareAddr(l, mac) })
 	}

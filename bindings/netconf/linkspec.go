@@ -91,6 +91,9 @@ func buildVxlan(c *Conn, s LinkSpec, a netlink.LinkAttrs) (netlink.Link, error) 
 	if s.ID < 0 || s.ID >= 1<<24 {
 		return nil, invalid("link add", s.Name, "vxlan id %d out of range 0-16777215", s.ID)
 	}
+	if s.Port < 0 || s.Port > 65535 {
+		return nil, invalid("link add", s.Name, "vxlan port %d out of range 0-65535", s.Port)
+	}
 	v := &netlink.Vxlan{LinkAttrs: a, VxlanId: s.ID, Port: s.Port, Learning: true}
 	var err error
 	if v.Group, err = optIP(s.Name, "remote", s.Remote); err != nil {

@@ -3,6 +3,8 @@
 package netconf
 
 import (
+	"math"
+	"net"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -22,4 +24,27 @@ func ValidLinkName(op, name string) error {
 		return invalid(op, name, "link name %q contains '/', ':' or white space", name)
 	}
 	return nil
+}
+
+// checkMTU refuses an MTU that netlink's 32-bit attribute cannot carry: it
+// would be cut to its low bits (2^33 becomes 0) instead of being refused.
+func checkMTU(op, name string, mtu int) error {
+	if mtu < 0 || mtu > math.MaxUint32 {
+		return invalid(op, name, "mtu %d out of range 0-4294967295", mtu)
+	}
+	return nil
+}
+
+// parseMAC reads an Ethernet address, the only kind the link types here
+// take: six bytes, unicast (the kernel answers a multicast one with a bare
+// "cannot assign requested address").
+func parseMAC(op, name, s string) (net.HardwareAddr, error) {
+	mac, err := net.ParseMAC(s)
+	if err != nil || len(mac) != 6 {
+		return nil, invalid(op, name, "invalid MAC address %q: want six bytes such as 02:00:00:00:00:01", s)
+	}
+	if mac[0]&1 != 0 {
+		return nil, invalid(op, name, "MAC address %q is a multicast address", s)
+	}
+	return mac, nil
 }

@@ -3,6 +3,7 @@
 package netconf
 
 import (
+	"math"
 	"net"
 
 	"github.com/vishvananda/netlink"
@@ -63,8 +64,8 @@ func (c *Conn) routeOf(op string, s RouteSpec) (*netlink.Route, error) {
 		return nil, err
 	}
 	r := &netlink.Route{Table: s.Table, Priority: s.Metric, Protocol: unix.RTPROT_BOOT}
-	if s.Metric < 0 || s.Table < 0 {
-		return nil, invalid(op, s.Dst, "metric and table must not be negative")
+	if s.Metric < 0 || s.Table < 0 || s.Metric > math.MaxUint32 || s.Table > math.MaxUint32 {
+		return nil, invalid(op, s.Dst, "metric and table must be from 0 to 4294967295")
 	}
 	var err error
 	if r.Gw, err = routeIP(op, s.Dst, "via", s.Via); err != nil {

@@ -26,10 +26,20 @@ func checkMaps(spec *Spec) error {
 				return badSpec("%s line %d {%d, %d, %d}: ids must be >= 0 and count > 0",
 					m.name, i+1, l.Inside, l.Outside, l.Count)
 			}
+			// The kernel reads the numbers as 32-bit and would wrap a
+			// larger one (2^32 would map root); (uid_t)-1 is no id.
+			if l.Count > maxID || l.Inside > maxID-l.Count || l.Outside > maxID-l.Count {
+				return badSpec("%s line %d {%d, %d, %d}: ids must stay below 4294967295",
+					m.name, i+1, l.Inside, l.Outside, l.Count)
+			}
 		}
 	}
 	return nil
 }
+
+// maxID bounds the ids a map line may reach: one past the last valid id
+// ((uid_t)-1 is reserved).
+const maxID = 1<<32 - 1
 
 // sysMaps converts the spec's maps to os/exec's form.
 func sysMaps(spec *Spec) (uids, gids []syscall.SysProcIDMap, setgroups bool) {

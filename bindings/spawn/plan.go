@@ -171,6 +171,12 @@ func check(spec *Spec) error {
 	if len(spec.Argv) == 0 && spec.Main == "" {
 		return badSpec("no command given")
 	}
+	if len(spec.Argv) > 0 && spec.Argv[0] == "" {
+		return badSpec("the command name is empty")
+	}
+	if err := checkNUL(spec); err != nil {
+		return err
+	}
 	if spec.Main != "" && mainFor(spec.Main) == nil {
 		return badSpec("unknown child main %q", spec.Main)
 	}

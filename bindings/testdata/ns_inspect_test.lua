@@ -119,7 +119,7 @@ function test_bad_input(t)
   assert(e.errno == "ESRCH", tostring(e.errno))
   e = expect_error(t, "no such process", ns.of, dead, "net")
   assert(e.errno == "ESRCH")
-  expect_error(t, "pid must be positive", ns.of, 0)
+  expect_error(t, "pid must be a positive integer", ns.of, 0)
   -- closed handles
   local h = ns.self("net")
   h:close()
