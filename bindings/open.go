@@ -15,6 +15,7 @@ func (r *Runtime) open() error {
 	ud := L.NewUserData()
 	ud.Value = r
 	L.SetField(L.Get(lua.RegistryIndex), runtimeKey, ud)
+	r.handler = L.NewFunction(r.traceback)
 	r.installStdlib()
 	return openModules(L, true)
 }

@@ -37,7 +37,8 @@ type Runtime struct {
 	sources map[string]string
 	closers []io.Closer
 	cancel  context.CancelCauseFunc
-	trace   string // traceback of the last error raised
+	trace   string         // traceback of the last error raised
+	handler *lua.LFunction // the message handler that records trace
 }
 
 type job struct {

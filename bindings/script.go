@@ -1,0 +1,100 @@
+package bindings
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Script is a Lua program to run with DoScript.
+type Script struct {
+	// Name is the chunk name, and arg[0]: a path, or "stdin".
+	Name string
+	// Arg0 overrides arg[0] when the chunk name is not what the user typed
+	// ("-" for a script read from standard input).
+	Arg0 string
+	// Code is the program; a first line starting with "#" is skipped
+	// (kept as an empty line so line numbers hold), for #! scripts.
+	Code []byte
+	// Args are arg[1..n] and the main chunk's "...".
+	Args []string
+	// Interpreter is arg[-1], the program name; empty for none.
+	Interpreter string
+}
+
+// DoFile runs the Lua file at path with args, as `nsh path args…` does.
+func (r *Runtime) DoFile(ctx context.Context, path string, args ...string) error {
+	code, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	return r.DoScript(ctx, Script{Name: path, Code: code, Args: args})
+}
+
+// DoScript sets the global arg table and runs the script with its args.
+func (r *Runtime) DoScript(ctx context.Context, s Script) error {
+	code := skipShebang(string(s.Code))
+	return r.Do(ctx, func(L *lua.LState) error {
+		r.setArgs(s)
+		fn, err := r.compile(code, s.Name)
+		if err != nil {
+			return err
+		}
+		args := make([]lua.LValue, len(s.Args))
+		for i, a := range s.Args {
+			args[i] = lua.LString(a)
+		}
+		_, err = r.call(fn, args...)
+		return err
+	})
+}
+
+// SetArgs sets the global arg table without running anything, for -e and
+// the REPL.
+func (r *Runtime) SetArgs(s Script) error {
+	return r.Do(context.Background(), func(L *lua.LState) error {
+		r.setArgs(s)
+		return nil
+	})
+}
+
+func (r *Runtime) setArgs(s Script) {
+	t := r.L.NewTable()
+	if s.Interpreter != "" {
+		t.RawSetInt(-1, lua.LString(s.Interpreter))
+	}
+	arg0 := s.Name
+	if s.Arg0 != "" {
+		arg0 = s.Arg0
+	}
+	t.RawSetInt(0, lua.LString(arg0))
+	for i, a := range s.Args {
+		t.RawSetInt(i+1, lua.LString(a))
+	}
+	r.L.SetGlobal("arg", t)
+}
+
+func skipShebang(code string) string {
+	if !strings.HasPrefix(code, "#") {
+		return code
+	}
+	if i := strings.IndexByte(code, '\n'); i >= 0 {
+		return code[i:]
+	}
+	return ""
+}
+
+// Require loads module name with Lua's require, as `nsh -l name` does.
+func (r *Runtime) Require(ctx context.Context, name string) error {
+	return r.Do(ctx, func(L *lua.LState) error {
+		fn, ok := L.GetGlobal("require").(*lua.LFunction)
+		if !ok {
+			return errString("require is not a function")
+		}
+		_, err := r.call(fn, lua.LString(name))
+		return err
+	})
+}
