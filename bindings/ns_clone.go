@@ -4,10 +4,10 @@ package bindings
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 
 	"github.com/nsh-lua/nsh/bindings/spawn"
 	lua "github.com/yuin/gopher-lua"
@@ -116,7 +116,7 @@ func shipFunction(L *lua.LState, fn *lua.LFunction) *cloneRequest {
 // fingerprint identifies a function's proto within its chunk: compiling
 // the same source again yields a proto with the same fingerprint.
 func fingerprint(p *lua.FunctionProto) string {
-	h := sha256.New()
+	h := fnv.New128a()
 	var walk func(p *lua.FunctionProto)
 	walk = func(p *lua.FunctionProto) {
 		fmt.Fprintf(h, "%d:%d:%d:%d:%d:%d|", p.LineDefined, p.LastLineDefined, p.NumParameters,

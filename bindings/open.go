@@ -2,7 +2,6 @@ package bindings
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	luasrc "github.com/nsh-lua/nsh/lua"
@@ -179,8 +178,6 @@ func named(name string, fn lua.LGFunction) lua.LGFunction {
 	}
 }
 
-var argErrorName = regexp.MustCompile(`bad argument #(\d+) to (?:'[^']*'|\(anonymous\)|\?|[\w.:]+) \(`)
-
 // renameArgError rewrites the function name in a raised "bad argument"
 // error; any other panic passes through unchanged.
 func renameArgError(r any, name string) any {
@@ -192,6 +189,26 @@ func renameArgError(r any, name string) any {
 	if !ok || !strings.Contains(string(msg), "bad argument #") {
 		return r
 	}
-	e.Object = lua.LString(argErrorName.ReplaceAllString(string(msg), "bad argument #${1} to '"+name+"' ("))
+	e.Object = lua.LString(renameIn(string(msg), name))
 	return e
+}
+
+// renameIn replaces the function name in "… bad argument #n to NAME (…":
+// NAME is 'field', (anonymous), ? or a bare name.
+func renameIn(msg, name string) string {
+	const marker = "bad argument #"
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return msg
+	}
+	to := strings.Index(msg[i:], " to ")
+	if to < 0 {
+		return msg
+	}
+	start := i + to + len(" to ")
+	end := strings.Index(msg[start:], " (")
+	if end < 0 {
+		return msg
+	}
+	return msg[:start] + "'" + name + "'" + msg[start+end:]
 }
