@@ -4,9 +4,11 @@ package bindings
 
 import (
 	"errors"
+	"os"
 
 	"github.com/nsh-lua/nsh/bindings/netns"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 )
 
 func init() {
@@ -70,6 +72,11 @@ func raiseNetns(L *lua.LState, op, name string, err error) int {
 	var ne *netns.Error
 	if errors.As(err, &ne) {
 		name, err = ne.Name, ne.Err
+	}
+	if errors.Is(err, unix.ENOENT) && op != "add" && name != "" {
+		if _, serr := os.Lstat(netns.Path(name)); os.IsNotExist(serr) {
+			err = errNoNetns // "no such network namespace", not a bare ENOENT
+		}
 	}
 	return Raise(L, "netns."+op, name, err)
 }

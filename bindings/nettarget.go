@@ -84,7 +84,11 @@ func resolveNetTarget(L *lua.LState, op string, n int, v lua.LValue) *netTarget 
 			if h.Type() != nsfs.Type("net") {
 				L.ArgError(n, "ns: "+h.String()+" is not a network namespace")
 			}
-			return &netTarget{fd: h.Fd(), handle: h, where: h.String()}
+			where := h.String()
+			if led := ledgerOf(h); led != nil && led.NameOf(h) != "" {
+				where = "netns " + led.NameOf(h) // a topo lab's namespace: say which
+			}
+			return &netTarget{fd: h.Fd(), handle: h, where: where}
 		}
 	}
 	L.ArgError(n, "ns: a netns name, a namespace handle or a pid expected, got "+v.Type().String())

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 
@@ -209,6 +210,10 @@ func cloneMain(arg json.RawMessage) (json.RawMessage, int) {
 		}
 		return nil
 	})
+	var exit *ExitError
+	if errors.As(err, &exit) { // os.exit(n) in fn: the child exits with n
+		return mustJSON(cloneReply{}), exit.Code
+	}
 	if err != nil {
 		rep.Error = err.Error()
 		if le, ok := err.(*LuaError); ok {

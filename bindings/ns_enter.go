@@ -4,6 +4,7 @@ package bindings
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
@@ -41,6 +42,11 @@ func nsUnshare(L *lua.LState) int {
 	for i := 1; i <= L.GetTop(); i++ {
 		if opts, ok := L.Get(i).(*lua.LTable); ok && i == L.GetTop() && opts.Len() == 0 {
 			o := optReader{L, i, opts}
+			opts.ForEach(func(k, _ lua.LValue) {
+				if k != lua.LString("propagation") {
+					o.L.ArgError(i, fmt.Sprintf("unknown option '%s': ns.unshare takes only propagation", L.ToStringMeta(k)))
+				}
+			})
 			prop = o.str("propagation")
 			continue
 		}
@@ -86,25 +92,21 @@ func nsWith(L *lua.LState) int {
 	}
 	defer base.Close()
 	top := L.GetTop()
-	var callErr error
+	// fn is called unprotected: an error it raises unwinds through
+	// spawn.With (which re-raises it here, after the fresh thread died)
+	// to the caller's pcall or the runtime's message handler while fn's
+	// frames are still on the Lua stack, so the traceback shows where fn
+	// raised, and the value raised arrives unchanged.
 	err = spawn.With(base, target.hs, func() {
 		L.Push(fn)
 		for i := 3; i <= top; i++ {
 			L.Push(L.Get(i))
 		}
-		callErr = L.PCall(top-2, lua.MultRet, nil)
+		L.Call(top-2, lua.MultRet)
 	})
 	if err != nil {
 		L.SetTop(top)
 		return raiseEnter(L, "ns.with", "", err)
-	}
-	if callErr != nil {
-		L.SetTop(top)
-		var api *lua.ApiError
-		if errors.As(callErr, &api) && api.Object != nil {
-			L.Error(api.Object, 0) // the value fn raised, unchanged
-		}
-		L.RaiseError("%s", callErr.Error())
 	}
 	return L.GetTop() - top
 }

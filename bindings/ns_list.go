@@ -65,6 +65,11 @@ func tableFilter(L *lua.LState, n int, f *lua.LTable) (nsfs.ListOptions, func(*l
 		if !ok || !isRecordField(string(name)) {
 			L.ArgError(n, fmt.Sprintf("unknown field %s: must be one of %s", L.ToStringMeta(k), strings.Join(recordFields, ", ")))
 		}
+		switch v.(type) {
+		case lua.LString, lua.LNumber, lua.LBool:
+		default: // a record field never equals one of these
+			L.ArgError(n, fmt.Sprintf("field %s: string, number or boolean expected, got %s", name, v.Type()))
+		}
 		if name == "type" {
 			t, err := nsfs.ParseType(lua.LVAsString(v))
 			if err != nil {

@@ -221,7 +221,7 @@ func idMap(o optReader, key string) []spawn.IDMap {
 		var f [3]int
 		for j := range f {
 			num, ok := line.RawGetInt(j + 1).(lua.LNumber)
-			if !ok || float64(num) != math.Trunc(float64(num)) {
+			if !ok || float64(num) != math.Trunc(float64(num)) || math.Abs(float64(num)) > 1<<53 {
 				o.fail(key, fmt.Sprintf("line %d: {inside, outside, count} must be integers", i))
 			}
 			f[j] = int(num)

@@ -3,9 +3,11 @@
 package bindings
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -27,6 +29,9 @@ func stdioModes(o optReader, defaults [3]string) [3]string {
 		m[i] = o.str(key)
 		if m[i] == "" {
 			m[i] = defaults[i]
+		}
+		if strings.IndexByte(m[i], 0) >= 0 {
+			o.fail(key, "path contains a NUL byte")
 		}
 		if m[i] == modeCapture && defaults[i] != modeCapture {
 			o.fail(key, "\"capture\" is for ns.run's stdout and stderr; use \"pipe\"")
@@ -64,7 +69,7 @@ func openStdio(L *lua.LState, req *spawnReq, modes [3]string) error {
 				s.PipeStderr = true
 			}
 		default:
-			f, err := openStreamFile(mode, i == 0)
+			f, err := openStreamFile(luaContext(L), mode, i == 0)
 			if err != nil {
 				return fmt.Errorf("%s: %w", streamNames[i], err)
 			}
@@ -89,11 +94,41 @@ func openStdio(L *lua.LState, req *spawnReq, modes [3]string) error {
 	return nil
 }
 
-func openStreamFile(path string, read bool) (*os.File, error) {
-	if read {
-		return os.Open(path)
+// openStreamFile opens a stream's file. Opening a FIFO blocks until its
+// other end is opened too, as a shell's redirection does; that wait ends
+// when ctx does (Ctrl-C), by opening the other end ourselves.
+func openStreamFile(ctx context.Context, path string, read bool) (*os.File, error) {
+	open := func() (*os.File, error) {
+		if read {
+			return os.Open(path)
+		}
+		return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	}
-	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if st, err := os.Stat(path); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		return open()
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := open()
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.f, o.err
+	case <-ctx.Done():
+		// O_RDWR on a FIFO never blocks (fifo(7)) and completes the open.
+		if u, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+			defer u.Close()
+		}
+		if o := <-ch; o.f != nil {
+			o.f.Close()
+		}
+		return nil, fmt.Errorf("open %s: %w", path, context.Cause(ctx))
+	}
 }
 
 // plainWriter passes an *os.File as it is (the child gets the descriptor);

@@ -5,7 +5,9 @@ package bindings
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -87,19 +89,19 @@ func interruptible(L *lua.LState, f *os.File) func() bool {
 
 func streamRead(L *lua.LState) int {
 	s := checkStream(L, 1)
-	format := L.OptString(2, "l")
+	count, isCount := L.Get(2).(lua.LNumber)
+	format := "l"
+	if !isCount {
+		format = L.OptString(2, "l")
+	} else if f := float64(count); !(f >= 0 && f <= math.MaxInt32) || f != math.Trunc(f) {
+		L.ArgError(2, fmt.Sprintf("byte count must be an integer from 0 to 2^31-1, got %v", f))
+	}
 	stop := interruptible(L, s.f)
 	defer stop()
 	var out string
 	var err error
-	if n, ok := L.Get(2).(lua.LNumber); ok {
-		buf := make([]byte, int(n))
-		var got int
-		got, err = io.ReadFull(s.rd, buf)
-		out = string(buf[:got])
-		if err == io.ErrUnexpectedEOF {
-			err = nil
-		}
+	if isCount {
+		out, err = readCount(s.rd, int64(count))
 	} else {
 		switch strings.TrimPrefix(format, "*") {
 		case "a":
@@ -133,6 +135,21 @@ func streamRead(L *lua.LState) int {
 	return 1
 }
 
+// readCount reads up to n bytes as file:read(n) does: fewer at end of
+// file, io.EOF when nothing is left (read(0) only tests for that). The
+// buffer grows with what arrives, so a huge n allocates nothing up front.
+func readCount(rd *bufio.Reader, n int64) (string, error) {
+	if n == 0 {
+		_, err := rd.Peek(1)
+		return "", err
+	}
+	b, err := io.ReadAll(io.LimitReader(rd, n))
+	if err == nil && len(b) == 0 {
+		err = io.EOF
+	}
+	return string(b), err
+}
+
 func streamLines(L *lua.LState) int {
 	checkStream(L, 1)
 	self := L.Get(1)
@@ -148,8 +165,12 @@ func streamWrite(L *lua.LState) int {
 	s := checkStream(L, 1)
 	stop := interruptible(L, s.f)
 	defer stop()
+	parts := make([]string, 0, L.GetTop())
 	for i := 2; i <= L.GetTop(); i++ {
-		if _, err := io.WriteString(s.f, L.CheckString(i)); err != nil {
+		parts = append(parts, L.CheckString(i)) // all checked before any is written
+	}
+	for _, part := range parts {
+		if _, err := io.WriteString(s.f, part); err != nil {
 			return Raise(L, "stream:write", s.f.Name(), err)
 		}
 	}

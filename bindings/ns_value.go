@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -22,13 +23,31 @@ type wireValue struct {
 }
 
 // toWire converts v, refusing functions, userdata, threads and channels,
-// and tables that contain themselves. what names v in the error, e.g.
-// "upvalue 'h'".
+// tables that contain themselves and tables nested deeper than
+// maxWireDepth. what names v in the error, e.g. "upvalue 'h'".
 func toWire(v lua.LValue, what string) (wireValue, error) {
-	return toWireSeen(v, what, map[*lua.LTable]bool{})
+	w := &wirer{what: what, seen: map[*lua.LTable]bool{}}
+	return w.value(v)
 }
 
-func toWireSeen(v lua.LValue, what string, seen map[*lua.LTable]bool) (wireValue, error) {
+// maxWireDepth bounds how deeply tables may nest in a copied value: far
+// more than plain data needs, and well inside what encoding/json decodes.
+const maxWireDepth = 200
+
+// wirer walks one value; path holds the keys leading to the current one,
+// turned into text ("upvalue 't'[a][1]") only for an error, so a deep
+// table costs no quadratic string building.
+type wirer struct {
+	what string
+	path []string
+	seen map[*lua.LTable]bool
+}
+
+func (w *wirer) name() string {
+	return w.what + strings.Join(w.path, "")
+}
+
+func (w *wirer) value(v lua.LValue) (wireValue, error) {
 	switch x := v.(type) {
 	case *lua.LNilType:
 		return wireValue{T: "nil"}, nil
@@ -39,9 +58,9 @@ func toWireSeen(v lua.LValue, what string, seen map[*lua.LTable]bool) (wireValue
 	case lua.LString:
 		return wireValue{T: "s", S: []byte(x)}, nil
 	case *lua.LTable:
-		return tableToWire(x, what, seen)
+		return w.table(x)
 	}
-	return wireValue{}, fmt.Errorf("%s is a %s: only nil, booleans, numbers, strings and tables of those can be copied into the child", what, wireTypeName(v))
+	return wireValue{}, fmt.Errorf("%s is a %s: only nil, booleans, numbers, strings and tables of those can be copied into the child", w.name(), wireTypeName(v))
 }
 
 func wireTypeName(v lua.LValue) string {
@@ -51,15 +70,18 @@ func wireTypeName(v lua.LValue) string {
 	return v.Type().String()
 }
 
-func tableToWire(t *lua.LTable, what string, seen map[*lua.LTable]bool) (wireValue, error) {
-	if seen[t] {
-		return wireValue{}, fmt.Errorf("%s contains itself: tables with cycles cannot be copied", what)
+func (w *wirer) table(t *lua.LTable) (wireValue, error) {
+	if w.seen[t] {
+		return wireValue{}, fmt.Errorf("%s contains itself: tables with cycles cannot be copied", w.name())
 	}
 	if t.Metatable != lua.LNil {
-		return wireValue{}, fmt.Errorf("%s has a metatable: only plain tables can be copied", what)
+		return wireValue{}, fmt.Errorf("%s has a metatable: only plain tables can be copied", w.name())
 	}
-	seen[t] = true
-	defer delete(seen, t)
+	if len(w.path) >= maxWireDepth {
+		return wireValue{}, fmt.Errorf("%s nests tables deeper than %d levels: it cannot be copied", w.what, maxWireDepth)
+	}
+	w.seen[t] = true
+	defer delete(w.seen, t)
 	out := wireValue{T: "t"}
 	var err error
 	t.ForEach(func(k, v lua.LValue) {
@@ -67,10 +89,16 @@ func tableToWire(t *lua.LTable, what string, seen map[*lua.LTable]bool) (wireVal
 			return
 		}
 		var wk, wv wireValue
-		if wk, err = toWireSeen(k, what+" key", seen); err != nil {
+		w.path = append(w.path, " key")
+		wk, err = w.value(k)
+		w.path = w.path[:len(w.path)-1]
+		if err != nil {
 			return
 		}
-		if wv, err = toWireSeen(v, fmt.Sprintf("%s[%s]", what, k), seen); err != nil {
+		w.path = append(w.path, "["+k.String()+"]")
+		wv, err = w.value(v)
+		w.path = w.path[:len(w.path)-1]
+		if err != nil {
 			return
 		}
 		out.K, out.V = append(out.K, wk), append(out.V, wv)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -168,5 +169,36 @@ print(ns.spawn{"sleep", "60", kill_on_exit = false}.pid)`, "close")
 	}
 	if _, err := os.Stat("/proc/" + kept); err != nil {
 		t.Fatalf("kill_on_exit=false child %s died with the runtime", kept)
+	}
+}
+
+// TestFIFOStreamOpenCancels: a stdin that is a FIFO nobody writes blocks
+// the open, as a shell's redirection does, until Ctrl-C (the context)
+// ends it; nothing is started and nothing stays blocked.
+func TestFIFOStreamOpenCancels(t *testing.T) {
+	testutil.RequireRoot(t)
+	fifo := filepath.Join(testutil.TempDir(t), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rt := newTestRuntime(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := rt.DoString(ctx, `ns.run{"cat", stdin = "`+fifo+`"}`, "fifo")
+	if err == nil || time.Since(start) > 10*time.Second {
+		t.Fatalf("ns.run with a FIFO nobody writes returned %v after %v", err, time.Since(start))
+	}
+	// The FIFO still works for a writer and a reader afterwards.
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			f.WriteString("through\n")
+			f.Close()
+		}
+	}()
+	vals, err := rt.Eval(context.Background(), `return ns.run{"cat", stdin = "`+fifo+`"}.stdout`, "fifo2")
+	if err != nil || len(vals) != 1 || vals[0].String() != "through\n" {
+		t.Fatalf("after the cancelled open: %v, %v", vals, err)
 	}
 }

@@ -167,48 +167,58 @@ func runModuleLua(L *lua.LState, m *Module, mod *lua.LTable) error {
 // named makes the function's misuse errors name it fully: gopher-lua names
 // a function by the field it was read from ('self'), or not at all when it
 // was called through pcall ("(anonymous)"); nsh says 'ns.self' either way.
+// Errors that merely pass through, raised by Lua code the function called
+// back (an ns.with body, an ns.list predicate), name another function and
+// keep their text.
 func named(name string, fn lua.LGFunction) lua.LGFunction {
+	short := name[strings.LastIndexAny(name, ".:")+1:]
 	return func(L *lua.LState) int {
 		defer func() {
 			if r := recover(); r != nil {
-				panic(renameArgError(r, name))
+				panic(renameArgError(r, short, name))
 			}
 		}()
 		return fn(L)
 	}
 }
 
-// renameArgError rewrites the function name in a raised "bad argument"
-// error; any other panic passes through unchanged.
-func renameArgError(r any, name string) any {
+// renameArgError rewrites the function name in a "bad argument" error that
+// names the function as short (or as nobody); any other panic passes
+// through unchanged.
+func renameArgError(r any, short, name string) any {
 	e, ok := r.(*lua.ApiError)
 	if !ok {
 		return r
 	}
 	msg, ok := e.Object.(lua.LString)
-	if !ok || !strings.Contains(string(msg), "bad argument #") {
+	if !ok {
 		return r
 	}
-	e.Object = lua.LString(renameIn(string(msg), name))
+	if renamed, ok := renameIn(string(msg), short, name); ok {
+		e.Object = lua.LString(renamed)
+	}
 	return e
 }
 
-// renameIn replaces the function name in "… bad argument #n to NAME (…":
-// NAME is 'field', (anonymous), ? or a bare name.
-func renameIn(msg, name string) string {
-	const marker = "bad argument #"
-	i := strings.Index(msg, marker)
+// renameIn replaces the function name in "… bad argument #n to NAME (…"
+// when NAME is 'short', short, (anonymous) or ?.
+func renameIn(msg, short, name string) (string, bool) {
+	i := strings.Index(msg, "bad argument #")
 	if i < 0 {
-		return msg
+		return msg, false
 	}
 	to := strings.Index(msg[i:], " to ")
 	if to < 0 {
-		return msg
+		return msg, false
 	}
 	start := i + to + len(" to ")
 	end := strings.Index(msg[start:], " (")
 	if end < 0 {
-		return msg
+		return msg, false
 	}
-	return msg[:start] + "'" + name + "'" + msg[start+end:]
+	switch msg[start : start+end] {
+	case "'" + short + "'", short, "(anonymous)", "?":
+		return msg[:start] + "'" + name + "'" + msg[start+end:], true
+	}
+	return msg, false
 }

@@ -4,6 +4,8 @@ package bindings
 
 import (
 	"errors"
+	"fmt"
+	"net"
 	"sync"
 
 	"github.com/nsh-lua/nsh/bindings/netconf"
@@ -58,9 +60,42 @@ end)`},
 			mt := L.NewTypeMetatable(topoLedgerMeta)
 			L.SetField(mt, "__index", L.SetFuncs(L.NewTable(), topoLedgerMethods))
 			mod.RawSetString("_ledger", L.NewFunction(topoLedgerNew))
+			mod.RawSetString("_check", L.NewFunction(topoCheck))
 		},
 		Lua: "topo.lua",
 	})
+}
+
+// topoCheck is topo._check(kind, value): it returns nil when value is a
+// valid "netns" name, "ifname", "cidr" or "ip", else the reason it is not,
+// with the rules nsh's own functions apply, so that topo.up can refuse a
+// spec before it makes anything.
+func topoCheck(L *lua.LState) int {
+	kind, v := L.CheckString(1), L.CheckString(2)
+	var err error
+	switch kind {
+	case "netns":
+		err = netns.ValidateName(v)
+	case "ifname":
+		err = netconf.ValidLinkName("", v)
+	case "cidr":
+		_, err = netconf.ParseCIDR("", v)
+	case "ip":
+		if net.ParseIP(v) == nil {
+			err = fmt.Errorf("invalid IP address %q", v)
+		}
+	default:
+		L.ArgError(1, "unknown kind '"+kind+"'")
+	}
+	if err == nil {
+		return 0
+	}
+	var ne *netconf.Error
+	if errors.As(err, &ne) {
+		err = ne.Err
+	}
+	L.Push(lua.LString(err.Error()))
+	return 1
 }
 
 // topoLedgerMeta is the metatable of the internal ledger object topo.lua
@@ -129,6 +164,7 @@ var topoLedgerMethods = map[string]lua.LGFunction{
 	"guard":      topoLedgerGuard,
 	"run":        topoLedgerRun,
 	"names":      topoLedgerNames,
+	"done":       topoLedgerDone,
 }
 
 // topoLedgerNew is topo._ledger(keep).
@@ -233,6 +269,13 @@ func topoLedgerDown(L *lua.LState) int {
 		return Raise(L, "topo.down", "", err)
 	}
 	return 0
+}
+
+// topoLedgerDone is ledger:done(): whether the lab is torn down (or
+// released).
+func topoLedgerDone(L *lua.LState) int {
+	L.Push(lua.LBool(checkLedger(L).Done()))
+	return 1
 }
 
 // topoLedgerNames is ledger:names().

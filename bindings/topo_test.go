@@ -88,6 +88,49 @@ func TestTopoWithInterrupted(t *testing.T) {
 	}
 }
 
+const midBuildLab = `
+local hosts, links = {}, {}
+for i = 1, 40 do
+  hosts[i] = "h" .. i
+  links[i] = {"s", "h" .. i, ip = {false, "10.8.0." .. i .. "/24"}}
+end
+topo.up{prefix = PREFIX, hosts = hosts, switches = {s = {host = true}}, links = links}
+io.write("built\n")`
+
+// TestTopoUpInterruptedMidBuild cancels a script while topo.up is still
+// building (its first namespaces exist, the rest do not): the error ends the
+// script and what was made is gone.
+func TestTopoUpInterruptedMidBuild(t *testing.T) {
+	testutil.RequireRoot(t)
+	prefix := testutil.Name(t) + "-"
+	cleanupLab(t, prefix)
+	var out strings.Builder
+	rt := newTestRuntime(t, nil)
+	rt.opts.Stdout = &out
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- rt.DoString(ctx, `PREFIX = "`+prefix+`"`+midBuildLab, "midbuild") }()
+	deadline := time.Now().Add(30 * time.Second)
+	for started := false; !started; {
+		if time.Now().After(deadline) {
+			t.Fatal("no namespace of the lab appeared in 30s")
+		}
+		names, _ := netns.Names()
+		for _, n := range names {
+			started = started || strings.HasPrefix(n, prefix)
+		}
+	}
+	cancel()
+	err := <-done
+	if err == nil || strings.Contains(out.String(), "built") {
+		t.Fatalf("the build finished before the cancel (err %v): make the lab bigger", err)
+	}
+	if left := labLeft(t, prefix); len(left) > 0 {
+		t.Fatalf("left behind after a cancel mid-build (%v):\n%s", err, strings.Join(left, "\n"))
+	}
+}
+
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

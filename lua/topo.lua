@@ -12,8 +12,47 @@ local loaded = package.loaded
 local KINDS = {"hosts", "routers", "switches"}
 local KIND_OF = {hosts = "host", routers = "router", switches = "switch"}
 
+-- fail raises a spec error; where in topo.lua it was found is no help to
+-- the user, so it carries no position.
 local function fail(fmt, ...)
-  error("topo.up: " .. string.format(fmt, ...), 3)
+  error("topo.up: " .. string.format(fmt, ...), 0)
+end
+
+-- The options each kind of node takes, and the fields of a route.
+local NODE_OPTS = {host = {gw = true, routes = true}, router = {gw = true, routes = true}, switch = {host = true}}
+local ROUTE_FIELDS = {dst = true, via = true, dev = true, src = true, table = true, metric = true}
+
+-- node_opts checks one node's options.
+local function node_opts(kind, name, opts)
+  for k in pairs(opts) do
+    if not NODE_OPTS[kind][k] then fail("%s %s: unknown option %s", kind, name, tostring(k)) end
+  end
+  if opts.gw ~= nil then
+    if type(opts.gw) ~= "string" then fail("%s %s: gw must be an IP address string", kind, name) end
+    local why = topo._check("ip", opts.gw)
+    if why then fail("%s %s: gw: %s", kind, name, why) end
+  end
+  if opts.host ~= nil and type(opts.host) ~= "boolean" then fail("switch %s: host must be a boolean", name) end
+  if opts.routes == nil then return end
+  if type(opts.routes) ~= "table" then fail("%s %s: routes must be a list of {dst=, via=, dev=}", kind, name) end
+  for i, r in ipairs(opts.routes) do
+    if type(r) ~= "table" then fail("%s %s: routes[%d] must be a table", kind, name, i) end
+    for k in pairs(r) do
+      if not ROUTE_FIELDS[k] then fail("%s %s: routes[%d]: unknown field %s", kind, name, i, tostring(k)) end
+    end
+    if type(r.dst) ~= "string" then fail("%s %s: routes[%d]: dst is required", kind, name, i) end
+    if r.dst ~= "default" then
+      local why = topo._check("cidr", r.dst)
+      if why then fail("%s %s: routes[%d]: dst: %s", kind, name, i, why) end
+    end
+    for _, f in ipairs({"via", "src"}) do
+      if r[f] ~= nil then
+        local why = "must be a string"
+        if type(r[f]) == "string" then why = topo._check("ip", r[f]) end
+        if why then fail("%s %s: routes[%d]: %s: %s", kind, name, i, f, why) end
+      end
+    end
+  end
 end
 
 -- A name unlikely to collide with another lab's when the spec has none.
@@ -43,6 +82,7 @@ local function nodes_of(spec, kind, into, order)
     if type(opts) ~= "table" then fail("%s.%s: options must be a table, got %s", kind, name, type(opts)) end
     if name == "host" then fail("'host' is the shell's own namespace, not a node name") end
     if into[name] then fail("node name %s used twice", name) end
+    node_opts(KIND_OF[kind], name, opts)
     into[name] = {name = name, kind = KIND_OF[kind], opts = opts, ports = 0}
     names[#names + 1] = name
   end
@@ -81,10 +121,32 @@ local function ifname_for(plan, n, peer)
   return "eth" .. (node.ports - 1)
 end
 
-local function check_ifname(name, i)
-  if #name > 15 or name:find("[/:%s]") then
-    fail("links[%d]: interface name %q is not valid (at most 15 bytes, no '/', ':' or space): " ..
-      "use a shorter prefix or name the end (\"host:NAME\")", i, name)
+-- claim_ifname checks an interface name and records it in the namespace
+-- (a node's, or "host") that will hold it: two links must not share one.
+local function claim_ifname(plan, where, name, what)
+  local why = topo._check("ifname", name)
+  if why then
+    fail("%s: interface name %q is not valid (%s): use a shorter prefix or name the end (\"a:NAME\")",
+      what, name, why)
+  end
+  local used = plan.ifnames[where]
+  if not used then used = {lo = true}; plan.ifnames[where] = used end
+  if used[name] then fail("%s: interface name %s used twice in %s", what, name, where) end
+  used[name] = true
+end
+
+-- claim_addrs checks one end's addresses and refuses one given twice in a
+-- namespace.
+local function claim_addrs(plan, where, list, i)
+  for _, cidr in ipairs(list) do
+    if type(cidr) ~= "string" then fail("links[%d]: ip entries must be CIDR strings", i) end
+    local why = topo._check("cidr", cidr)
+    if why then fail("links[%d]: %s", i, why) end
+    local ip = cidr:match("^[^/]+")
+    local used = plan.addrs[where] or {}
+    plan.addrs[where] = used
+    if used[ip] then fail("links[%d]: address %s used twice in %s", i, ip, where) end
+    used[ip] = true
   end
 end
 
@@ -96,16 +158,23 @@ local function plan_of(spec)
   for k in pairs(spec) do
     if not known[k] then fail("unknown spec field %s (prefix, keep, hosts, routers, switches, links)", tostring(k)) end
   end
+  if spec.keep ~= nil and type(spec.keep) ~= "boolean" then fail("keep must be a boolean") end
   local prefix = spec.prefix or default_prefix()
   if type(prefix) ~= "string" or prefix:find("/") then fail("prefix must be a string without '/'") end
-  local plan = {prefix = prefix, nodes = {}, order = {}, links = {}, host_ports = {}}
+  local plan = {prefix = prefix, nodes = {}, order = {}, links = {}, host_ports = {}, ifnames = {}, addrs = {}}
   for _, kind in ipairs(KINDS) do nodes_of(spec, kind, plan.nodes, plan.order) end
   for _, n in ipairs(plan.order) do
     local node = plan.nodes[n]
     node.netns = prefix .. n
+    node.where = n
     if node.kind == "switch" then
       node.bridge = node.opts.host and (prefix .. n) or "br0"
-      if node.opts.host then node.netns = nil; check_ifname(node.bridge, 0) end
+      if node.opts.host then node.netns = nil; node.where = "host" end
+      claim_ifname(plan, node.where, node.bridge, "switch " .. n)
+    end
+    if node.netns then
+      local why = topo._check("netns", node.netns)
+      if why then fail("%s %s: namespace name %s: %s", node.kind, n, node.netns, why) end
     end
   end
   local links = spec.links or {}
@@ -121,7 +190,17 @@ local function plan_of(spec)
       ia = ia or ifname_for(plan, a, b), ib = ib or ifname_for(plan, b, a),
       ipa = addrs_of(ip[1], i), ipb = addrs_of(ip[2], i),
     }
-    check_ifname(lk.ia, i); check_ifname(lk.ib, i)
+    for k in pairs(l) do
+      if k ~= 1 and k ~= 2 and k ~= "ip" and k ~= "mtu" then fail("links[%d]: unknown field %s (ip, mtu)", i, tostring(k)) end
+    end
+    if l.mtu ~= nil and (type(l.mtu) ~= "number" or l.mtu ~= math.floor(l.mtu) or l.mtu < 1 or l.mtu > 65535) then
+      fail("links[%d]: mtu must be an integer from 1 to 65535", i)
+    end
+    local wa = a == "host" and "host" or plan.nodes[a].where
+    local wb = b == "host" and "host" or plan.nodes[b].where
+    local what = "links[" .. i .. "]"
+    claim_ifname(plan, wa, lk.ia, what); claim_ifname(plan, wb, lk.ib, what)
+    claim_addrs(plan, wa, lk.ipa, i); claim_addrs(plan, wb, lk.ipb, i)
     plan.links[#plan.links + 1] = lk
   end
   return plan
@@ -131,10 +210,19 @@ end
 local Node = {}
 Node.__index = Node
 
+-- live raises when the lab of node or lab t is torn down: its handles are
+-- closed, and running in it would mean nothing.
+local function live(t, method)
+  if t._ledger:done() then
+    error(string.format("%s: lab %s is torn down", method, t.prefix), 4)
+  end
+end
+
 function Node:run(cmd, opts)
+  live(self._lab, "run")
   local argv = cmd
   if type(cmd) == "string" then argv = {"/bin/sh", "-c", cmd} end
-  if type(argv) ~= "table" then error("bad argument #1 to 'run' (command string or argv table expected)", 2) end
+  if type(argv) ~= "table" then error("bad argument #1 to 'run' (command string or argv table expected)", 3) end
   local req = {}
   for i, a in ipairs(argv) do req[i] = a end
   for k, v in pairs(opts or {}) do req[k] = v end
@@ -143,14 +231,17 @@ function Node:run(cmd, opts)
 end
 
 function Node:with(fn, ...)
+  live(self._lab, "with")
   return loaded.ns.with(self.handle, fn, ...)
 end
 
 function Node:addrs()
+  live(self._lab, "addrs")
   return loaded.addr.list({ns = self.handle})
 end
 
 function Node:addr(dev)
+  live(self._lab, "addr")
   local list = dev and loaded.addr.list(dev, {ns = self.handle}) or self:addrs()
   local v6
   for _, a in ipairs(list) do
@@ -172,6 +263,7 @@ function Lab:down()
 end
 
 function Lab:with(fn, ...)
+  live(self, "with")
   return self._ledger:run(fn, self, ...)
 end
 
@@ -242,7 +334,7 @@ function topo.up(spec)
     _ledger = ledger}, Lab)
   for _, n in ipairs(plan.order) do
     local node = plan.nodes[n]
-    local obj = setmetatable({name = n, kind = node.kind, netns = node.netns, bridge = node.bridge}, Node)
+    local obj = setmetatable({name = n, kind = node.kind, netns = node.netns, bridge = node.bridge, _lab = t}, Node)
     t.nodes[n] = obj
     local group = node.kind == "host" and t.hosts or node.kind == "router" and t.routers or t.switches
     group[n] = obj
@@ -255,7 +347,7 @@ end
 -- topo.with(spec, fn, ...) builds a lab, calls fn(lab, ...), and always tears
 -- the lab down; it returns fn's results or raises fn's error.
 function topo.with(spec, fn, ...)
-  if type(fn) ~= "function" then error("bad argument #2 to 'with' (function expected, got " .. type(fn) .. ")", 2) end
+  if type(fn) ~= "function" then error("bad argument #2 to 'with' (function expected, got " .. type(fn) .. ")", 3) end
   local t = topo.up(spec)
   return t._ledger:run(fn, t, ...)
 end

@@ -164,6 +164,17 @@ func (l *Ledger) RecordHostLink(name string, index int) error {
 	return nil
 }
 
+// NameOf returns the name of the namespace h, one of the ledger's handles,
+// or "" (the host namespace, or not the ledger's).
+func (l *Ledger) NameOf(h *nsfs.Handle) string {
+	for i, o := range l.handles {
+		if o == h {
+			return l.names[i]
+		}
+	}
+	return ""
+}
+
 // Names returns the namespaces recorded, in creation order.
 func (l *Ledger) Names() []string { return append([]string(nil), l.names...) }
 

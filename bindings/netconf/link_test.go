@@ -114,6 +114,16 @@ func TestLinkSet(t *testing.T) {
 	if names := linkNames(t, b.name); !reflect.DeepEqual(names, []string{"lo", "x1"}) {
 		t.Errorf("after move_to: %s has %v", b.name, names)
 	}
+	// Refused before anything changes: an MTU netlink would cut to 0 (it
+	// used to bring lo's IPv4 down silently), master with nomaster.
+	for _, ch := range []netconf.LinkChange{{MTU: 1 << 33}, {Master: "br0", NoMaster: true}} {
+		if err := a.c.LinkSet("y0", ch); !errors.Is(err, netconf.ErrInvalid) {
+			t.Errorf("LinkSet(%+v) = %v, want ErrInvalid", ch, err)
+		}
+	}
+	if m := ipJSON(t, a.name, "link", "show", "dev", "y0")[0]; m["mtu"].(float64) != 1280 {
+		t.Errorf("refused change touched y0: %v", m)
+	}
 	must(t, a.c.LinkDel("y0"))
 	if names := linkNames(t, a.name); !reflect.DeepEqual(names, []string{"br0", "lo"}) {
 		t.Errorf("after del: %v", names)
@@ -157,7 +167,12 @@ func TestLinkAddErrors(t *testing.T) {
 		{netconf.LinkSpec{Name: "e2", Type: "veth"}, "link add: e2: veth needs a valid peer name: empty link name", netconf.ErrInvalid},
 		{netconf.LinkSpec{Name: "e3", Type: "bridge", Master: "nope"}, "link add: nope: no such device", unix.ENODEV},
 		{netconf.LinkSpec{Name: "e4", Type: "macvlan", Parent: "nope"}, "link add: nope: no such device", unix.ENODEV},
-		{netconf.LinkSpec{Name: "e5", Type: "bridge", Address: "zz"}, `link add: e5: invalid MAC address "zz"`, netconf.ErrInvalid},
+		{netconf.LinkSpec{Name: "e5", Type: "bridge", Address: "zz"}, `link add: e5: invalid MAC address "zz": want six bytes such as 02:00:00:00:00:01`, netconf.ErrInvalid},
+		{netconf.LinkSpec{Name: "e5", Type: "bridge", Address: "02:00:00:00:00:00:00:01"}, `link add: e5: invalid MAC address "02:00:00:00:00:00:00:01": want six bytes such as 02:00:00:00:00:01`, netconf.ErrInvalid},
+		{netconf.LinkSpec{Name: "e5", Type: "bridge", Address: "01:00:5e:00:00:01"}, `link add: e5: MAC address "01:00:5e:00:00:01" is a multicast address`, netconf.ErrInvalid},
+		// netlink's MTU attribute is 32 bits: 2^33 would become 0, not an error.
+		{netconf.LinkSpec{Name: "e5", Type: "bridge", MTU: 1 << 33}, "link add: e5: mtu 8589934592 out of range 0-4294967295", netconf.ErrInvalid},
+		{netconf.LinkSpec{Name: "e5", Type: "vxlan", ID: 5, Port: 70000}, "link add: e5: vxlan port 70000 out of range 0-65535", netconf.ErrInvalid},
 		{netconf.LinkSpec{Name: "e6", Type: "veth", Peer: "e7", Master: "veth0x"}, "link add: veth0x: no such device", unix.ENODEV},
 	}
 	for _, c := range cases {

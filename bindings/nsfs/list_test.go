@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,9 +283,15 @@ func TestListParallelMatchesSerial(t *testing.T) {
 	}
 }
 
-// TestListNetNSID checks the netnsid column against lsns for a named
-// network namespace given an id with `ip netns set`, and that a namespace
-// without an id has none.
+// TestListNetNSID checks the netnsid column for a named network namespace
+// given an id with `ip netns set`, against `ip netns list` (iproute2 asks
+// the kernel for the id of that very namespace) and lsns, and that a
+// namespace without an id has none. Ids are reused once a namespace's
+// teardown (asynchronous in the kernel) ends, so the id is not predictable
+// while other tests create and delete namespaces: each tool is asked about
+// the namespace this test holds. lsns gets a process inside the namespace,
+// since lsns 2.38 reports a wrong netnsid for a namespace it finds only
+// through an open fd (it asks by the holder's pid).
 func TestListNetNSID(t *testing.T) {
 	testutil.RequireRoot(t)
 	if !testutil.HasTool("ip") {
@@ -295,27 +302,58 @@ func TestListNetNSID(t *testing.T) {
 	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
 	testutil.Cmd(t, "ip", "netns", "set", name, "auto")
 	h := openT(t, "/run/netns/"+name)
-	var want int
-	out := testutil.Cmd(t, "lsns", "-n", "-r", "-o", "NS,NETNSID", "-t", "net")
-	for _, line := range strings.Split(out, "\n") {
-		var ino uint64
-		var id int
-		if n, _ := fmt.Sscan(line, &ino, &id); n == 2 && ino == h.Inode() {
-			want = id
-		}
-	}
+	inside := start(t, "ip", "netns", "exec", name, "sleep", "60")
+	descendants(t, inside.pid(), 0, "sleep")
+	fromIP := ipNetnsID(t, name)
+	fromLsns := lsnsNetNSID(t, h.Inode())
 	listed := find(listT(t, ListOptions{Types: []Type{Net}}), Net, h.Inode())
-	if listed == nil || listed.NetNSID != want || want < 0 {
-		t.Errorf("netnsid of %s: List %+v, lsns %d", h, listed, want)
+	if listed == nil || fromIP < 0 || listed.NetNSID != fromIP || fromLsns != fromIP {
+		t.Errorf("netnsid of %s: List %+v (netnsid %v), ip netns list %d, lsns %d", h, listed, netnsidOf(listed), fromIP, fromLsns)
 	}
-	if listed != nil && (len(listed.Paths) == 0 || listed.Paths[0] != "/run/netns/"+name) {
+	if listed != nil && !slices.Contains(listed.Paths, "/run/netns/"+name) {
 		t.Errorf("path of %s: %v", h, listed.Paths)
 	}
 	s := start(t, "unshare", "--net", "sleep", "60")
 	other := openT(t, fmt.Sprintf("/proc/%d/ns/net", descendants(t, s.pid(), 0, "sleep")[0]))
 	if n := find(listT(t, ListOptions{Types: []Type{Net}}), Net, other.Inode()); n == nil || n.NetNSID != -1 {
-		t.Errorf("netns without an id: %+v", n)
+		t.Errorf("netns without an id: %+v (netnsid %v)", n, netnsidOf(n))
 	}
+}
+
+// ipNetnsID returns the id `ip netns list` shows for the named namespace
+// ("NAME (id: N)"), or -1.
+func ipNetnsID(t *testing.T, name string) int {
+	t.Helper()
+	for _, line := range strings.Split(testutil.Cmd(t, "ip", "netns", "list"), "\n") {
+		var id int
+		if rest, ok := strings.CutPrefix(line, name+" (id: "); ok {
+			if _, err := fmt.Sscanf(rest, "%d)", &id); err == nil {
+				return id
+			}
+		}
+	}
+	return -1
+}
+
+// lsnsNetNSID returns lsns's netnsid for the net namespace ino, or -1.
+func lsnsNetNSID(t *testing.T, ino uint64) int {
+	t.Helper()
+	out := testutil.Cmd(t, "lsns", "-n", "-r", "-o", "NS,NETNSID", "-t", "net")
+	for _, line := range strings.Split(out, "\n") {
+		var got uint64
+		var id int
+		if n, _ := fmt.Sscan(line, &got, &id); n == 2 && got == ino {
+			return id
+		}
+	}
+	return -1
+}
+
+func netnsidOf(n *Namespace) any {
+	if n == nil {
+		return nil
+	}
+	return n.NetNSID
 }
 
 // TestRelateChecksSources checks that relate asks only the namespace a

@@ -16,7 +16,8 @@ var ErrNotPinned = errors.New("not a pinned namespace (no nsfs bind mount there)
 // Pin keeps the handle's namespace alive without any process by bind
 // mounting it on path, as `mount --bind /proc/PID/ns/net PATH` and
 // `ip netns add` do. path is created as an empty file when missing; an
-// existing regular file is used as it is. A path that already pins a
+// existing empty regular file is used as it is, one holding data is
+// refused with EEXIST (Unpin removes the file). A path that already pins a
 // namespace is refused with EEXIST. The mount is made in the calling
 // thread's mount namespace.
 func (h *Handle) Pin(path string) error {
@@ -55,6 +56,9 @@ func makeTarget(path string) (created bool, err error) {
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return false, fmt.Errorf("%s: %w (the target must be a regular file)", path, unix.EEXIST)
+	}
+	if st.Size != 0 { // Unpin removes the file: never one that holds data
+		return false, fmt.Errorf("%s: %w (the target file is not empty, and unpinning removes it)", path, unix.EEXIST)
 	}
 	return false, nil
 }

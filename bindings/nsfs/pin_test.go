@@ -145,14 +145,18 @@ func TestPinErrors(t *testing.T) {
 		path string
 		want error
 	}{
-		{pinned, unix.EEXIST}, // already a pin
-		{dir, unix.EEXIST},    // a directory
+		{pinned, unix.EEXIST},  // already a pin
+		{dir, unix.EEXIST},     // a directory
+		{regular, unix.EEXIST}, // a file with data, which Unpin would remove
 		{filepath.Join(dir, "no", "such", "dir"), unix.ENOENT}, // parent missing
 	}
 	for _, p := range pins {
 		if err := h.Pin(p.path); !errors.Is(err, p.want) {
 			t.Errorf("Pin(%s) = %v, want %v", p.path, err, p.want)
 		}
+	}
+	if data, err := os.ReadFile(regular); err != nil || string(data) != "keep" {
+		t.Errorf("a refused pin changed %s: %q, %v", regular, data, err)
 	}
 	if got := openT(t, pinned); !got.Same(h) {
 		t.Errorf("a refused pin changed %s: now %s", pinned, got)

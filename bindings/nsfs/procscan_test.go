@@ -15,7 +15,9 @@ import (
 // TestScanCompleteUnderSignals lists /proc while the process is showered
 // with signals, which make getdents return short: the scanner must keep
 // reading until the directory is done, never taking a short read for the
-// end. Each listing is compared with os.ReadDir's, made right after.
+// end. Each listing must hold every pid os.ReadDir shows both just before
+// and just after it (processes alive throughout; other test packages
+// start and end processes meanwhile, so counts alone would not do).
 func TestScanCompleteUnderSignals(t *testing.T) {
 	var stop atomic.Bool
 	done := make(chan struct{})
@@ -33,10 +35,23 @@ func TestScanCompleteUnderSignals(t *testing.T) {
 	}
 	defer s.close()
 	for i := 0; i < 500; i++ {
-		got := s.pids()
-		want := procPIDs(t)
-		if d := len(want) - len(got); d > 5 || d < -5 { // processes come and go meanwhile
-			t.Fatalf("listing %d: scanner saw %d pids, os.ReadDir %d", i, len(got), len(want))
+		before := procPIDs(t)
+		got := map[int]bool{}
+		for _, pid := range s.pids() {
+			got[pid] = true
+		}
+		after := map[int]bool{}
+		for _, pid := range procPIDs(t) {
+			after[pid] = true
+		}
+		var missed []int
+		for _, pid := range before {
+			if after[pid] && !got[pid] {
+				missed = append(missed, pid)
+			}
+		}
+		if len(missed) > 0 {
+			t.Fatalf("listing %d: the scanner missed %d of %d live pids: %v", i, len(missed), len(before), missed)
 		}
 	}
 }

@@ -48,7 +48,16 @@ func TestBadSpecs(t *testing.T) {
 		{"hostname in joined uts", spawn.Spec{Argv: []string{"true"}, Hostname: "x", Join: []*nsfs.Handle{mustNS(t, nsfs.UTS)}}, "hostname needs a new uts", spawn.ErrBadSpec},
 		{"map without user", spawn.Spec{Argv: []string{"true"}, MapRoot: true}, "need a new user namespace", spawn.ErrBadSpec},
 		{"uid map refused", spawn.Spec{Argv: []string{"true"}, New: types(nsfs.User), UIDMap: []spawn.IDMap{{0, 0, 1}, {0, 1, 1}}}, "uid_map", unix.EINVAL},
-		{"gid map refused", spawn.Spec{Argv: []string{"true"}, New: types(nsfs.User), UIDMap: []spawn.IDMap{{0, 0, 1}}, GIDMap: []spawn.IDMap{{0, 1<<32 - 2, 5}}}, "gid_map", unix.EINVAL},
+		{"gid map refused", spawn.Spec{Argv: []string{"true"}, New: types(nsfs.User), UIDMap: []spawn.IDMap{{0, 0, 1}}, GIDMap: []spawn.IDMap{{0, 1, 1}, {0, 2, 1}}}, "gid_map", unix.EINVAL},
+		// The kernel reads map numbers as 32-bit: 2^32 would wrap to 0 and
+		// map root, so it is refused before anything starts.
+		{"uid map wraps", spawn.Spec{Argv: []string{"true"}, New: types(nsfs.User), UIDMap: []spawn.IDMap{{0, 1 << 32, 1}}}, "ids must stay below 4294967295", spawn.ErrBadSpec},
+		{"gid map reaches -1", spawn.Spec{Argv: []string{"true"}, New: types(nsfs.User), UIDMap: []spawn.IDMap{{0, 0, 1}}, GIDMap: []spawn.IDMap{{0, 1<<32 - 2, 5}}}, "gid_map line 1", spawn.ErrBadSpec},
+		{"empty command", spawn.Spec{Argv: []string{""}}, "command name is empty", spawn.ErrBadSpec},
+		{"NUL in argv", spawn.Spec{Argv: []string{"echo", "a\x00b"}}, "argv[2] contains a NUL byte", spawn.ErrBadSpec},
+		{"NUL in env", spawn.Spec{Argv: []string{"true"}, Env: []string{"A=b\x00c"}}, "env entry 1 contains a NUL byte", spawn.ErrBadSpec},
+		{"NUL in hostname", spawn.Spec{Argv: []string{"true"}, New: types(nsfs.UTS), Hostname: "a\x00b"}, "hostname contains a NUL byte", spawn.ErrBadSpec},
+		{"hostname too long", spawn.Spec{Argv: []string{"true"}, New: types(nsfs.UTS), Hostname: strings.Repeat("h", 65)}, "the kernel allows 64", spawn.ErrBadSpec},
 		{"bad propagation", spawn.Spec{Argv: []string{"true"}, New: types(nsfs.Mnt), Propagation: "sideways"}, "propagation", spawn.ErrBadSpec},
 		{"no such command", spawn.Spec{Argv: []string{testutil.Prefix + "-none"}, New: types(nsfs.Net)}, "executable file not found", unix.ENOENT},
 		{"no such command, re-executed", spawn.Spec{Argv: []string{testutil.Prefix + "-none"}, MountProc: true}, "executable file not found", unix.ENOENT},

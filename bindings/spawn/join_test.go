@@ -90,7 +90,7 @@ func TestJoinEachType(t *testing.T) {
 // namespace links as nsenter -a -t PID.
 func TestNsenterParity(t *testing.T) {
 	testutil.RequireRoot(t)
-	cmd := exec.Command("unshare", "-Urmpnui", "--fork", "sh", "-c", "echo ready; exec sleep 60")
+	cmd := exec.Command("unshare", "-Urmpnui", "--fork", "--kill-child", "sh", "-c", "echo ready; exec sleep 60")
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

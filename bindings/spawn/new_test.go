@@ -87,7 +87,7 @@ func TestNewMntMountNotSeenOutside(t *testing.T) {
 	testutil.RequireRoot(t)
 	dir := testutil.TempDir(t)
 	p, line := live(t, spawn.Spec{Argv: sh("mount -t tmpfs " + testutil.Prefix + " " + dir +
-		" && grep -c " + dir + " /proc/self/mountinfo && sleep 60"), New: types(nsfs.Mnt)})
+		" && grep -c " + dir + " /proc/self/mountinfo && exec sleep 60"), New: types(nsfs.Mnt)})
 	if line != "1" {
 		t.Fatalf("mount inside not made: %q", line)
 	}
@@ -112,7 +112,7 @@ func TestNewNetOnlyLoopbackDown(t *testing.T) {
 
 func TestNewUserRootInsideMappedOutside(t *testing.T) {
 	testutil.RequireRoot(t)
-	p, line := live(t, spawn.Spec{Argv: sh("id -u; sleep 60"), New: types(nsfs.User),
+	p, line := live(t, spawn.Spec{Argv: sh("id -u; exec sleep 60"), New: types(nsfs.User),
 		UIDMap: []spawn.IDMap{{0, 100000, 65536}}, GIDMap: []spawn.IDMap{{0, 100000, 65536}}})
 	if line != "0" {
 		t.Fatalf("id -u inside = %q, want 0", line)

@@ -46,6 +46,31 @@ func lookPath(root, dir, name string, env []string) (string, error) {
 	return "", fmt.Errorf("exec %s: executable file not found in $PATH: %w", name, unix.ENOENT)
 }
 
+// checkDirs names a missing root or (absolute) working directory, which
+// would otherwise show as the command not being found or as a bare ENOENT
+// from fork/exec. It runs where lookPath does.
+func checkDirs(root, dir string) error {
+	isDir := func(what, path string) error {
+		var st unix.Stat_t
+		if err := unix.Stat(path, &st); err != nil {
+			return fmt.Errorf("%s %s: %w", what, path, err)
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			return fmt.Errorf("%s %s: %w", what, path, unix.ENOTDIR)
+		}
+		return nil
+	}
+	if root != "" {
+		if err := isDir("root", root); err != nil {
+			return err
+		}
+	}
+	if filepath.IsAbs(dir) {
+		return isDir("dir", filepath.Join("/", root, dir))
+	}
+	return nil
+}
+
 func isExecutable(path string) bool {
 	var st unix.Stat_t
 	if unix.Stat(path, &st) != nil || st.Mode&unix.S_IFMT == unix.S_IFDIR {

@@ -134,6 +134,9 @@ func prepare(pl *plan) (*exec.Cmd, []*os.File, error) {
 		attr.UseCgroupFD, attr.CgroupFD = true, int(f.Fd())
 	}
 	if !pl.reexec {
+		if err := checkDirs(spec.Root, spec.Dir); err != nil {
+			return nil, closeAfter, err
+		}
 		path, err := lookPath(spec.Root, spec.Dir, spec.Argv[0], spec.Env)
 		if err != nil {
 			return nil, closeAfter, err

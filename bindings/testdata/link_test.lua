@@ -90,6 +90,13 @@ function test_bad_input_is_refused_before_the_kernel(t)
     {route.add, {{ns = a, via = "10.0.0.1"}}, "bad argument #1", "'dst' is required"},
     {link.add, {{ns = "../etc", name = "x0", type = "bridge"}}, "bad argument #1", "contains '/'"},
     {link.list, {{ns = true}}, "bad argument #1", "a netns name, a namespace handle or a pid expected"},
+    -- netlink's attributes are 32 bits: an mtu of 2^33 used to become 0 and
+    -- silently take IPv4 off lo; a group of 2^32 would become 0.
+    {link.set, {"lo", {ns = a, mtu = 2^33}}, "bad argument #2", "'mtu' must be an integer from 0 to 4294967295"},
+    {link.add, {{ns = a, name = "x0", type = "bridge", group = 2^32}}, "bad argument #1", "'group' must be an integer"},
+    {route.add, {{ns = a, dst = "10.0.0.0/8", dev = "lo", metric = 2^40}}, "bad argument #1", "'metric' must be an integer"},
+    {link.set, {"lo", {ns = a, master = "x", nomaster = true}}, "bad argument #2", "master and nomaster together"},
+    {link.add, {{ns = a, name = "x0", type = "bridge", address = "01:00:5e:00:00:01"}}, "bad argument #1", "is a multicast address"},
   }
   for i, c in ipairs(cases) do
     local err = raises(t, c[1], unpack(c[2]))
@@ -101,6 +108,8 @@ function test_bad_input_is_refused_before_the_kernel(t)
   err = raises(t, link.list, {ns = 2147483000})
   expect(t, err, "no such process")
   assert(names(a) == "lo", names(a))
+  local lo = link.get("lo", {ns = a})
+  assert(lo.mtu == 65536, "a refused mtu changed lo: " .. lo.mtu)
 end
 
 function test_ns_as_name_handle_pid_and_default(t)

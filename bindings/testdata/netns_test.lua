@@ -135,8 +135,13 @@ function test_errors(t)
   local missing = t:name()
   ok, err = pcall(netns.del, missing)
   if ok or err.errno ~= "ENOENT" then t:fatal("del of a missing name: " .. tostring(err)) end
-  ok, err = pcall(netns.get, missing)
-  if ok or tostring(err) ~= "netns.get: " .. missing .. ": no such file or directory" then t:fatal(tostring(err)) end
+  if tostring(err) ~= "netns.del: " .. missing .. ": no such network namespace" then t:fatal(tostring(err)) end
+  for _, f in ipairs({"get", "pids", "exec"}) do
+    ok, err = pcall(netns[f], missing, "true")
+    if ok or err.errno ~= "ENOENT" or tostring(err) ~= "netns." .. f .. ": " .. missing .. ": no such network namespace" then
+      t:fatal(f .. " of a missing name: " .. tostring(err))
+    end
+  end
   ok, err = pcall(netns.del)
   if ok or not tostring(err):find("bad argument #1 to", 1, true) then t:fatal("del(): " .. tostring(err)) end
 end
@@ -211,6 +216,10 @@ function test_sysctl_errors(t)
   if ok or err.errno ~= "ENOENT" then t:fatal("missing netns: " .. tostring(err)) end
   ok, err = pcall(net.sysctl, FWD, { nss = a })
   if ok or not tostring(err):find("unknown option 'nss'", 1, true) then t:fatal(tostring(err)) end
+  -- A table is no value: taking it as the options would have read the
+  -- shell's own namespace and ignored ns=.
+  ok, err = pcall(net.sysctl, FWD, {}, { ns = a })
+  if ok or not tostring(err):find("bad argument #2", 1, true) then t:fatal("table value: " .. tostring(err)) end
 end
 
 -- etc_file writes /etc/netns/NAME/FILE; the cleanup removes what it made.

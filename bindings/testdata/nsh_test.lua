@@ -74,3 +74,9 @@ function test_misuse_names_the_function_fully(t)
   local _, e3 = pcall(nsh.help, true)
   assert(tostring(e3):find("bad argument #1 to 'nsh.help'", 1, true), tostring(e3))
 end
+
+function test_errors_passing_through_keep_their_name(t)
+  -- An error raised by Lua code a binding called back is not renamed.
+  local _, e = pcall(ns.list, function() return string.rep() end)
+  assert(tostring(e):find("bad argument #1 to rep", 1, true), tostring(e))
+end

@@ -20,6 +20,12 @@ local function assert_gone(t, prefix)
   end
 end
 
+local function expect(t, err, text)
+  if not tostring(err):find(text, 1, true) then
+    t:fatal("error " .. tostring(err) .. "\nwanted it to contain: " .. text)
+  end
+end
+
 local function ping(t, node, addr)
   local r = node:run("ping -c1 -W2 " .. addr)
   if r.code ~= 0 then
@@ -94,17 +100,78 @@ end
 
 function test_failed_build_leaves_nothing(t)
   local prefix = t:name() .. "-"
-  -- The namespaces and the link are made before the bad address is seen.
-  local ok, err = pcall(topo.up, {prefix = prefix, hosts = {"a", "b"},
-    links = {{"a", "b", ip = {"10.4.0.1/24", "10.4.0.300/24"}}}})
-  assert(not ok and tostring(err):find("10.4.0.300/24", 1, true), tostring(err))
+  -- The kernel refuses the last step (a gateway no link reaches), after the
+  -- namespaces, the pair on the host and the addresses are made.
+  local ok, err = pcall(topo.up, {prefix = prefix, hosts = {"a", b = {gw = "10.99.0.1"}},
+    switches = {s = {host = true}}, links = {{"a", "s", ip = {"10.4.0.1/24"}}, {"b", "s", ip = {"10.4.0.2/24"}}}})
+  assert(not ok and err.errno == "ENETUNREACH", tostring(err))
+  expect(t, err, "route.add: default: network is unreachable (in netns " .. prefix .. "b)")
   assert_gone(t, prefix)
-  -- A spec error is found before anything is made.
-  ok, err = pcall(topo.up, {prefix = prefix, hosts = {"a"}, links = {{"a", "nowhere"}}})
-  assert(not ok and tostring(err):find("unknown node nowhere"), tostring(err))
-  ok, err = pcall(topo.up, {prefix = prefix, hosts = {"a"}, colour = "red"})
-  assert(not ok and tostring(err):find("unknown spec field colour"), tostring(err))
-  assert_gone(t, prefix)
+end
+
+-- Every spec error is found before anything is made, and says where.
+function test_bad_specs_make_nothing(t)
+  local p = t:name() .. "-"
+  local ab = {"a", "b"}
+  local cases = {
+    {{prefix = p, hosts = {"a"}, links = {{"a", "nowhere"}}}, "links[1]: unknown node nowhere"},
+    {{prefix = p, hosts = {"a"}, colour = "red"}, "unknown spec field colour"},
+    {{prefix = p, hosts = {"a", "a"}}, "node name a used twice"},
+    {{prefix = p, hosts = {"a"}, routers = {"a"}}, "node name a used twice"},
+    {{prefix = p, hosts = {"a/b"}}, "hosts: bad node name a/b"},
+    {{prefix = p, hosts = {"é"}}, "hosts: bad node name é"},
+    {{prefix = p, hosts = {host = {}}}, "'host' is the shell's own namespace"},
+    {{prefix = string.rep("p", 300), hosts = {"a"}}, "host a: namespace name " .. string.rep("p", 300) .. "a: invalid netns name: longer than 255 bytes"},
+    {{prefix = "a/b", hosts = {"a"}}, "prefix must be a string without '/'"},
+    {{prefix = p, keep = "yes", hosts = {"a"}}, "keep must be a boolean"},
+    {{prefix = p, hosts = {a = {colour = 1}}}, "host a: unknown option colour"},
+    {{prefix = p, hosts = {a = {gw = "nope"}}}, "host a: gw: invalid IP address \"nope\""},
+    {{prefix = p, hosts = {a = {routes = "x"}}}, "host a: routes must be a list"},
+    {{prefix = p, hosts = {a = {routes = {{via = "10.0.0.1"}}}}}, "host a: routes[1]: dst is required"},
+    {{prefix = p, hosts = {a = {routes = {{dst = "10.0.0.0/99"}}}}}, "host a: routes[1]: dst: invalid address"},
+    {{prefix = p, hosts = ab, links = {{"a", "b", ip = {"10.0.0.1/24", "zz"}}}}, "links[1]: invalid address \"zz\""},
+    {{prefix = p, hosts = ab, links = {{"a", "b", ip = {"10.0.0.1/24"}}, {"a", "b", ip = {"10.0.0.1/24"}}}},
+      "links[2]: address 10.0.0.1 used twice in a"},
+    {{prefix = p, hosts = ab, links = {{"a:x", "b"}, {"a:x", "b"}}}, "links[2]: interface name x used twice in a"},
+    {{prefix = p, hosts = ab, links = {{"a:lo", "b"}}}, "links[1]: interface name lo used twice in a"},
+    {{prefix = p, hosts = ab, links = {{"a:..", "b"}}}, "links[1]: interface name \"..\" is not valid"},
+    {{prefix = p, hosts = ab, links = {{"a:abcdefghijklmnop", "b"}}}, "links[1]: interface name \"abcdefghijklmnop\" is not valid (link name longer than 15 bytes)"},
+    {{prefix = p, hosts = ab, links = {{"a", "b", mtu = 2^33}}}, "links[1]: mtu must be an integer from 1 to 65535"},
+    {{prefix = p, hosts = ab, links = {{"a", "b", colour = 1}}}, "links[1]: unknown field colour"},
+    {{prefix = p, hosts = ab, links = {{"a"}}}, "links[1]: endpoints must be strings"},
+    {{prefix = p .. "0123456789", switches = {s = {host = true}}}, "switch s: interface name"},
+  }
+  for i, c in ipairs(cases) do
+    local ok, err = pcall(topo.up, c[1])
+    if ok then err:down(); t:fatal("case " .. i .. " built a lab") end
+    expect(t, err, "topo.up: " .. c[2])
+  end
+  assert_gone(t, p)
+end
+
+-- A lab that is down refuses its methods, and tearing it down again is a
+-- no-op; a namespace of the same name made by someone else is not the lab's.
+function test_down_lab(t)
+  local p = t:name() .. "-"
+  local lab = topo.up{prefix = p, hosts = {"a", "b"}, links = {{"a", "b", ip = {"10.7.0.1/24", "10.7.0.2/24"}}}}
+  lab:down()
+  lab:down()
+  for _, f in ipairs({
+    function() return lab.hosts.a:run("true") end,
+    function() return lab.hosts.a:addr() end,
+    function() return lab.hosts.a:with(function() end) end,
+    function() return lab:with(function() end) end,
+  }) do
+    local ok, err = pcall(f)
+    assert(not ok, "a method of a torn-down lab ran")
+    expect(t, err, "lab " .. p .. " is torn down")
+  end
+  local theirs = netns.add(p .. "a")
+  t:cleanup(function() theirs:close(); pcall(netns.del, p .. "a") end)
+  local ok, err = pcall(topo.up, {prefix = p, hosts = {"a", "b"}})
+  assert(not ok and err.errno == "EEXIST", tostring(err))
+  assert(netns.get(p .. "a") == theirs, "a failed lab removed a namespace it did not make")
+  assert(not pcall(netns.get, p .. "b"), "the failed lab left b")
 end
 
 function test_prefixes_keep_labs_apart(t)
@@ -123,17 +190,25 @@ end
 
 function test_hosts_joined_to_the_host(t)
   -- The W2 shape: each host joined to the shell's namespace by a veth pair.
-  local prefix = t:name() .. "-"
+  -- The shell runs in a namespace the test made, so the pings stay inside
+  -- the test's own namespaces.
+  local prefix, outer = t:name() .. "-", t:name()
+  netns.add(outer):close()
+  t:cleanup(function() netns.del(outer) end)
   local hosts, links = {}, {}
   for i = 1, 5 do
     hosts[i] = "h" .. i
     links[i] = {"host", "h" .. i, ip = {"10.213." .. i .. ".1/30", "10.213." .. i .. ".2/30"}}
   end
-  topo.with({prefix = prefix, hosts = hosts, links = links}, function(lab)
-    local l = link.get(prefix .. "h3")
-    assert(l.type == "veth" and l.state == "UP", l.state)
-    assert(lab.hosts.h3:addr() == "10.213.3.2")
-    ping(t, lab.hosts.h3, "10.213.3.1")
+  netns.with(outer, function()
+    topo.with({prefix = prefix, hosts = hosts, links = links}, function(lab)
+      local l = link.get(prefix .. "h3")
+      assert(l.type == "veth" and l.state == "UP", l.state)
+      assert(lab.hosts.h3:addr() == "10.213.3.2")
+      ping(t, lab.hosts.h3, "10.213.3.1")
+    end)
   end)
   assert_gone(t, prefix)
+  local left = ip("-n", outer, "-o", "link", "show")
+  if left:find(prefix, 1, true) then t:fatal("host-side links left in " .. outer .. ":\n" .. left) end
 end

@@ -17,11 +17,17 @@ import (
 // Main runs the package's tests and then fails the run when they left
 // anything behind: file descriptors of this process, named network
 // namespaces or host links carrying Prefix, mounts whose path carries
-// Prefix, or threads of this process in namespaces other than the ones the
-// process started in. Call it from TestMain: os.Exit(testutil.Main(m)).
+// Prefix, threads of this process in namespaces other than the ones the
+// process started in, or processes the tests started that still run
+// (those are killed). Call it from TestMain: os.Exit(testutil.Main(m)).
 func Main(m *testing.M) int {
+	mark := markRun()
 	before := snapshot()
 	code := m.Run()
+	if left := strays(mark); len(left) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: leak check: processes left running by the tests:\n  %s\n", strings.Join(left, "\n  "))
+		return 1
+	}
 	if code != 0 {
 		return code
 	}
