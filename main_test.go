@@ -174,8 +174,8 @@ func TestShebang(t *testing.T) {
 	}
 }
 
-// TestScripts runs every shipped script; where scripts/NAME.out exists the
-// output must match it exactly.
+// TestScripts runs every shipped script; its output must match
+// scripts/NAME.out exactly.
 func TestScripts(t *testing.T) {
 	testutil.RequireRoot(t)
 	scripts, err := filepath.Glob("scripts/*.lua")
@@ -192,7 +192,10 @@ func TestScripts(t *testing.T) {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 			}
 			golden, err := os.ReadFile(strings.TrimSuffix(s, ".lua") + ".out")
-			if err == nil && string(golden) != r.stdout {
+			if err != nil {
+				t.Fatalf("every script needs its expected output: %v", err)
+			}
+			if string(golden) != r.stdout {
 				t.Fatalf("output differs from %s.out:\n--- got\n%s--- want\n%s", strings.TrimSuffix(s, ".lua"), r.stdout, golden)
 			}
 		})
