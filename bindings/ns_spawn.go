@@ -48,7 +48,7 @@ func processClass() Class {
 				Equiv:   "wait PID",
 				Example: "local p = ns.spawn{\"sh\", \"-c\", \"exit 3\"}\nassert(p:wait() == 3)"},
 			{Name: "kill", Args: "([signal])", Fn: processKill,
-				Doc:     "Sends a signal (a number or a name such as \"TERM\" or \"SIGKILL\"; default TERM) to the process, through its pidfd.",
+				Doc:     "Sends a signal (a number or a name such as \"TERM\" or \"SIGKILL\"; default TERM) to the process, through its pidfd; PID 1 of a new pid namespace ignores signals it has no handler for, so stop such a child with \"KILL\".",
 				Equiv:   "kill -TERM PID",
 				Example: "local p = ns.spawn{\"sleep\", \"60\"}\np:kill(\"KILL\")\nassert(p:wait() == 128 + 9 and p.signal == 9)"},
 			{Name: "ns", Args: "([type])", Returns: "handle | {type=handle}", Fn: processNS,
