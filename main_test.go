@@ -16,7 +16,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(testutil.Main(m))
+	code := testutil.Main(m)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
 
 var (
