@@ -49,11 +49,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bin=${NSH:-}
-if [ -z "$bin" ]; then
-  bin=$work/nsh
-  go build -o "$bin" .
-fi
+. scripts/bench/lib.sh
+bin=$(nsh_binary "$work")
 
 cat >"$work/w1.lua" <<'EOF'
 local n, prefix = tonumber(arg[1]), arg[2]

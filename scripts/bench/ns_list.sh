@@ -30,11 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bin=${NSH:-}
-if [ -z "$bin" ]; then
-  bin=$work/nsh
-  go build -o "$bin" .
-fi
+. scripts/bench/lib.sh
+bin=$(nsh_binary "$work")
 
 procs=$((n / 2))
 pins=$((n - procs))

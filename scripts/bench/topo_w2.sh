@@ -42,11 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bin=${NSH:-}
-if [ -z "$bin" ]; then
-  bin=$work/nsh
-  go build -o "$bin" .
-fi
+. scripts/bench/lib.sh
+bin=$(nsh_binary "$work")
 
 # addr I END: the /30 address of end 1 (host) or 2 (namespace) of pair I.
 addr() {
