@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"sort"
 	"strconv"
 	"syscall"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/osthread"
 	"github.com/nsh-lua/nsh/bindings/spawn"
 	"golang.org/x/sys/unix"
 )
@@ -173,8 +173,7 @@ type joinedRunner struct {
 func newJoinedRunner(b *testing.B, netPath string, devnull *os.File) *joinedRunner {
 	j := &joinedRunner{b: b, reqs: make(chan int), done: make(chan struct{})}
 	ready := make(chan error)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread dies with its netns
+	osthread.Go(func() { // off the main thread, never unlocked: it dies with its netns
 		h, err := nsfs.Open(netPath)
 		if err == nil {
 			err = unix.Setns(h.Fd(), unix.CLONE_NEWNET)
@@ -191,7 +190,7 @@ func newJoinedRunner(b *testing.B, netPath string, devnull *os.File) *joinedRunn
 			}
 			j.done <- struct{}{}
 		}
-	}()
+	})
 	if err := <-ready; err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/nsh-lua/nsh/bindings/osthread"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -30,8 +31,7 @@ func Open(nsfd int) (*Conn, error) {
 		err error
 	}
 	ch := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread()
+	osthread.Go(func() { // never the main thread, which must not even visit
 		before, err := threadNetns()
 		if err != nil {
 			ch <- result{err: err}
@@ -43,7 +43,7 @@ func Open(nsfd int) (*Conn, error) {
 		if aerr == nil && after == before {
 			runtime.UnlockOSThread()
 		}
-	}()
+	})
 	r := <-ch
 	if r.err != nil {
 		return nil, fmt.Errorf("netlink open: %w", r.err)

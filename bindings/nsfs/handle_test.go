@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"testing"
 
+	"github.com/nsh-lua/nsh/bindings/osthread"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 	"golang.org/x/sys/unix"
 )
@@ -264,11 +264,10 @@ func onThrowawayThread(fn func() (uint64, uint64, error)) (uint64, uint64, error
 		err  error
 	}
 	done := make(chan result)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread dies with its changes
+	osthread.Go(func() { // never unlocked: the thread dies with its changes
 		a, b, err := fn()
 		done <- result{a, b, err}
-	}()
+	})
 	r := <-done
 	return r.a, r.b, r.err
 }

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/osthread"
 	"github.com/nsh-lua/nsh/bindings/spawn"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 )
@@ -24,8 +24,7 @@ const firstSpawnEnv = "NSH_SPAWN_TEST_FIRST"
 // child fails with ENOMEM.
 func firstSpawnHelper() int {
 	out := make(chan string)
-	go func() {
-		runtime.LockOSThread() // never unlocked: its pid_for_children changes
+	osthread.Go(func() { // never unlocked: its pid_for_children changes
 		if err := spawn.Unshare([]nsfs.Type{nsfs.PID}, ""); err != nil {
 			out <- "unshare: " + err.Error()
 			return
@@ -41,7 +40,7 @@ func firstSpawnHelper() int {
 			return
 		}
 		out <- strings.TrimSpace(string(res.Stdout))
-	}()
+	})
 	fmt.Println(<-out)
 	return 0
 }
