@@ -5,6 +5,7 @@ package spawn_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -160,7 +161,7 @@ func TestWaitCancelKillsChild(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	res, err := p.Wait(c)
-	if err != context.DeadlineExceeded {
+	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Wait: %v, want the context's error", err)
 	}
 	if time.Since(start) > 5*time.Second || res.Signal != int(syscall.SIGKILL) {

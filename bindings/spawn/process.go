@@ -104,7 +104,10 @@ func (p *Process) Wait(ctx context.Context) (Result, error) {
 		stop := context.AfterFunc(ctx, func() { p.Kill(syscall.SIGKILL) })
 		reap(p, p.lazy)
 		stop()
-		return p.res, errors.Join(p.err, ctx.Err())
+		if p.err != nil {
+			return p.res, errors.Join(p.err, ctx.Err())
+		}
+		return p.res, ctx.Err()
 	}
 	if res, ok := p.waitDirect(ctx); ok {
 		return res, ctx.Err()
