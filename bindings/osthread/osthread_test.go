@@ -1,8 +1,12 @@
 package osthread
 
 import (
+	"io/fs"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,5 +53,30 @@ func TestGoKeepsTheThread(t *testing.T) {
 	})
 	if <-moved {
 		t.Fatal("a locked goroutine changed threads")
+	}
+}
+
+// TestNoBareLockedGoroutines scans the repository for goroutines that lock
+// their thread themselves: such a goroutine can land on the main thread
+// (DESIGN rule 1). They must start with Go or Run instead.
+func TestNoBareLockedGoroutines(t *testing.T) {
+	bare := regexp.MustCompile(`go func\([^)]*\) \{\s*\n\s*runtime\.LockOSThread\(\)`)
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.Contains(path, "osthread") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if loc := bare.FindIndex(src); loc != nil {
+			line := 1 + strings.Count(string(src[:loc[0]]), "\n")
+			t.Errorf("%s:%d: a goroutine locks its own thread; start it with osthread.Go", path, line)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
