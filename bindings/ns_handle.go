@@ -15,8 +15,9 @@ var handleMeta = ClassMeta("ns", "handle")
 func init() {
 	handleClass = newHandleClass()
 	Register(&Module{
-		Name:    "ns",
-		Doc:     "Linux namespaces as Lua values: handles, the ioctl_nsfs(2) queries, discovery like lsns, pinning, and entering and creating namespaces.",
+		Name: "ns",
+		Doc: "Linux namespaces as Lua values: handles, the ioctl_nsfs(2) queries, discovery like lsns, pinning, and entering and creating namespaces. " +
+			"`ns.types` lists the eight type names every function takes: cgroup, ipc, mnt, net, pid, time, user, uts.",
 		Classes: []Class{handleClass},
 	})
 }

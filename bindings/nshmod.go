@@ -12,7 +12,7 @@ const Version = "0.1.0"
 func init() {
 	Register(&Module{
 		Name: "nsh",
-		Doc:  "The shell itself: its version, pretty printing and help.",
+		Doc:  "The shell itself: its version (`nsh.version`, a string such as \"0.1.0\"), pretty printing and help.",
 		Funcs: []Func{
 			{Name: "pp", Args: "(v, …)", Fn: nshPP,
 				Doc:     "Prints each value as the REPL shows it: tables expanded with sorted keys, cycles marked.",
