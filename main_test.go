@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -203,5 +204,34 @@ func TestScripts(t *testing.T) {
 				t.Fatalf("output differs from %s.out:\n--- got\n%s--- want\n%s", strings.TrimSuffix(s, ".lua"), r.stdout, golden)
 			}
 		})
+	}
+}
+
+// TestUnprivilegedUser runs nsh as nobody: reading its own namespace works
+// without privileges, and what needs them fails with the errno and a hint
+// naming the capability.
+func TestUnprivilegedUser(t *testing.T) {
+	testutil.RequireRoot(t)
+	bin := nshBinary(t)
+	if err := os.Chmod(binDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-e", `
+		assert(#link.list() > 0, "no links listed")
+		local ok, e = pcall(link.add, {name = "v0", type = "veth", peer = "v1"})
+		print(e.errno, e.hint)
+		ok, e = pcall(ns.unshare, "net")
+		print(e.errno, e.hint)
+		local r = ns.run{new = {"user"}, map_root = true, "id", "-u"}
+		io.write(r.stdout)
+	`)
+	cmd.Dir = "/"
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	r := runCmd(t, cmd, "")
+	want := "EPERM\tneeds CAP_NET_ADMIN in the namespace's owning user namespace: run as root\n" +
+		"EPERM\tneeds CAP_SYS_ADMIN in the owning user namespace: run as root\n" +
+		"0\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("exit %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.code, r.stdout, want, r.stderr)
 	}
 }

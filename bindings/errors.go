@@ -67,13 +67,29 @@ var hints = map[syscall.Errno]string{
 	unix.EUSERS: "a running Go process cannot join an existing time namespace: use ns.spawn{join=…}",
 }
 
+// netOps are the modules whose calls need CAP_NET_ADMIN rather than
+// CAP_SYS_ADMIN.
+var netOps = []string{"link.", "addr.", "route.", "net."}
+
+// hintFor is the hint for errno raised by op.
+func hintFor(op string, errno syscall.Errno) string {
+	if errno == unix.EPERM {
+		for _, p := range netOps {
+			if strings.HasPrefix(op, p) {
+				return "needs CAP_NET_ADMIN in the namespace's owning user namespace: run as root"
+			}
+		}
+	}
+	return hints[errno]
+}
+
 // NewError builds the error value for op on target, filling in the hint for
 // the cause's errno when there is a known one.
 func NewError(op, target string, err error) *Error {
 	e := &Error{Op: op, Target: target, Err: err}
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
-		e.Hint = hints[errno]
+		e.Hint = hintFor(op, errno)
 	}
 	var inner *Error
 	if errors.As(err, &inner) && inner.Hint != "" {

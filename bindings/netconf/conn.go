@@ -8,7 +8,6 @@ import (
 
 	"github.com/nsh-lua/nsh/bindings/osthread"
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,7 +23,9 @@ type Conn struct {
 // Creating a socket inside a namespace needs a thread in it for the one
 // socket(2) call: Open does that on a throwaway locked goroutine, and lets
 // that thread die unless it is verifiably back in its own namespace, so the
-// caller's thread is never moved (DESIGN rules 2 and 9).
+// caller's thread is never moved (DESIGN rules 2 and 9). When the thread
+// already is in the target namespace no setns is needed at all, so an
+// unprivileged user can read its own namespace's links.
 func Open(nsfd int) (*Conn, error) {
 	type result struct {
 		h   *netlink.Handle
@@ -32,16 +33,10 @@ func Open(nsfd int) (*Conn, error) {
 	}
 	ch := make(chan result, 1)
 	osthread.Go(func() { // never the main thread, which must not even visit
-		before, err := threadNetns()
-		if err != nil {
-			ch <- result{err: err}
-			return // exits locked: the thread dies
-		}
-		h, err := netlink.NewHandleAt(netns.NsHandle(nsfd), unix.NETLINK_ROUTE)
-		after, aerr := threadNetns()
+		h, back, err := openIn(nsfd)
 		ch <- result{h, err}
-		if aerr == nil && after == before {
-			runtime.UnlockOSThread()
+		if back {
+			runtime.UnlockOSThread() // in its own namespace again: reusable
 		}
 	})
 	r := <-ch
@@ -51,13 +46,31 @@ func Open(nsfd int) (*Conn, error) {
 	return &Conn{h: r.h}, nil
 }
 
-// threadNetns identifies the network namespace of the calling thread.
-func threadNetns() (uint64, error) {
-	var st unix.Stat_t
-	if err := unix.Stat("/proc/thread-self/ns/net", &st); err != nil {
-		return 0, fmt.Errorf("netlink open: %w", err)
+// openIn opens a netlink handle whose socket lives in the namespace of
+// nsfd, from the calling locked thread, and reports whether the thread
+// ended in its own namespace again.
+func openIn(nsfd int) (h *netlink.Handle, back bool, err error) {
+	self, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false, fmt.Errorf("open own namespace: %w", err)
 	}
-	return st.Ino, nil
+	defer unix.Close(self)
+	var own, target unix.Stat_t
+	if err := unix.Fstat(self, &own); err != nil {
+		return nil, false, fmt.Errorf("stat own namespace: %w", err)
+	}
+	if err := unix.Fstat(nsfd, &target); err != nil {
+		return nil, true, fmt.Errorf("stat namespace: %w", err)
+	}
+	if own.Ino == target.Ino && own.Dev == target.Dev {
+		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
+		return h, true, err
+	}
+	if err := unix.Setns(nsfd, unix.CLONE_NEWNET); err != nil {
+		return nil, true, fmt.Errorf("enter network namespace: %w", err)
+	}
+	h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
+	return h, unix.Setns(self, unix.CLONE_NEWNET) == nil, err
 }
 
 // ErrClosed is returned by every call on a closed Conn.
