@@ -18,6 +18,13 @@ func init() {
 		Name: "ns",
 		Doc: "Linux namespaces as Lua values: handles, the ioctl_nsfs(2) queries, discovery like lsns, pinning, and entering and creating namespaces. " +
 			"`ns.types` lists the eight type names every function takes: cgroup, ipc, mnt, net, pid, time, user, uts.",
+		Funcs: []Func{
+			{Name: "enter", Args: "(target, cmd, …)", Returns: "code, signal",
+				Doc:     "Runs a command in the namespaces of target (a pid, a handle, a list of handles or a {type=handle} table) on the shell's terminal, waits for it and returns its exit code.",
+				Equiv:   "nsenter -t PID -a CMD",
+				Example: "local p = ns.spawn{\"sleep\", \"60\", new = {\"uts\"}, hostname = \"box\"}\nassert(ns.enter(p.pid, \"hostname\") == 0)\np:kill(\"KILL\")\np:wait()"},
+		},
+		Lua:     "ns.lua",
 		Classes: []Class{handleClass},
 	})
 }

@@ -13,6 +13,7 @@ import (
 func (r *Runtime) installStdlib() {
 	L := r.L
 	L.SetGlobal("print", L.NewFunction(r.luaPrint))
+	L.SetGlobal("error", L.NewFunction(luaError))
 	r.installLoaders()
 	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
 		io.RawSetString("write", L.NewFunction(r.luaWrite))
@@ -20,6 +21,20 @@ func (r *Runtime) installStdlib() {
 	if os, ok := L.GetGlobal("os").(*lua.LTable); ok {
 		os.RawSetString("exit", L.NewFunction(r.luaExit))
 	}
+}
+
+// luaError is Lua's error(message [, level]). gopher-lua v1.1.2 counts
+// levels one short: its error(msg, 2) names the function that raised, not
+// its caller. nsh passes level+1 for levels above 1, so level 2 points at
+// the caller, as Lua's manual says and scripts expect.
+func luaError(L *lua.LState) int {
+	obj := L.CheckAny(1)
+	level := L.OptInt(2, 1)
+	if level >= 2 {
+		level++
+	}
+	L.Error(obj, level)
+	return 0
 }
 
 // luaPrint is Lua's print on the runtime's writer.

@@ -214,7 +214,7 @@ Node.__index = Node
 -- closed, and running in it would mean nothing.
 local function live(t, method)
   if t._ledger:done() then
-    error(string.format("%s: lab %s is torn down", method, t.prefix), 4)
+    error(string.format("%s: lab %s is torn down", method, t.prefix), 3)
   end
 end
 
@@ -222,7 +222,7 @@ function Node:run(cmd, opts)
   live(self._lab, "run")
   local argv = cmd
   if type(cmd) == "string" then argv = {"/bin/sh", "-c", cmd} end
-  if type(argv) ~= "table" then error("bad argument #1 to 'run' (command string or argv table expected)", 3) end
+  if type(argv) ~= "table" then error("bad argument #1 to 'run' (command string or argv table expected)", 2) end
   local req = {}
   for i, a in ipairs(argv) do req[i] = a end
   for k, v in pairs(opts or {}) do req[k] = v end
@@ -347,7 +347,7 @@ end
 -- topo.with(spec, fn, ...) builds a lab, calls fn(lab, ...), and always tears
 -- the lab down; it returns fn's results or raises fn's error.
 function topo.with(spec, fn, ...)
-  if type(fn) ~= "function" then error("bad argument #2 to 'with' (function expected, got " .. type(fn) .. ")", 3) end
+  if type(fn) ~= "function" then error("bad argument #2 to 'with' (function expected, got " .. type(fn) .. ")", 2) end
   local t = topo.up(spec)
   return t._ledger:run(fn, t, ...)
 end

@@ -80,3 +80,28 @@ function test_errors_passing_through_keep_their_name(t)
   local _, e = pcall(ns.list, function() return string.rep() end)
   assert(tostring(e):find("bad argument #1 to rep", 1, true), tostring(e))
 end
+
+function test_error_levels_follow_the_lua_manual(t)
+  -- error(msg, 2) names the caller's line; gopher-lua alone names the
+  -- raising function's.
+  local function raise(level) error("boom", level) end
+  local function call(level)
+    raise(level) -- line A: the caller of raise
+  end
+  local _, e1 = pcall(call, 1)
+  local _, e2 = pcall(call, 2)
+  local _, e0 = pcall(call, 0)
+  local line_raise = debug.getinfo(raise, "S").linedefined
+  assert(e1:find(":" .. line_raise .. ": boom", 1, true), e1)
+  assert(e2:find(":" .. (line_raise + 2) .. ": boom", 1, true), e2)
+  assert(e0 == "boom", e0)
+end
+
+function test_enter_runs_in_the_target(t)
+  local p = ns.spawn{"sleep", "60", new = {"uts"}, hostname = "entered"}
+  t:cleanup(function() p:kill("KILL") p:wait() end)
+  local code, signal = ns.enter(p.pid, "sh", "-c", "[ \"$(hostname)\" = entered ] && exit 7")
+  assert(code == 7 and signal == nil, tostring(code))
+  local _, e = pcall(ns.enter, p.pid, "true", 5)
+  assert(tostring(e):find("bad argument #3 to 'ns.enter' (string expected, got number)", 1, true), tostring(e))
+end
