@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -17,6 +18,9 @@ func (r *Runtime) installStdlib() {
 	r.installLoaders()
 	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
 		io.RawSetString("write", L.NewFunction(r.luaWrite))
+	}
+	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {
+		m.RawSetString("huge", lua.LNumber(math.Inf(1))) // gopher-lua has the largest float
 	}
 	if os, ok := L.GetGlobal("os").(*lua.LTable); ok {
 		os.RawSetString("exit", L.NewFunction(r.luaExit))

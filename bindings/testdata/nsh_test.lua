@@ -105,3 +105,7 @@ function test_enter_runs_in_the_target(t)
   local _, e = pcall(ns.enter, p.pid, "true", 5)
   assert(tostring(e):find("bad argument #3 to 'ns.enter' (string expected, got number)", 1, true), tostring(e))
 end
+
+function test_math_huge_is_infinity(t)
+  assert(math.huge > 1e308 and math.huge == math.huge * 2 and -math.huge < -1e308)
+end
