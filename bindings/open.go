@@ -9,6 +9,9 @@ import (
 )
 
 // open installs the runtime's hooks and every registered module in its VM.
+// A module's table is built the first time a script names it, as a global,
+// in package.loaded or with require, so a script pays only for the modules
+// it uses and start-up stays cheap.
 func (r *Runtime) open() error {
 	L := r.L
 	ud := L.NewUserData()
@@ -16,31 +19,49 @@ func (r *Runtime) open() error {
 	L.SetField(L.Get(lua.RegistryIndex), runtimeKey, ud)
 	r.handler = L.NewFunction(r.traceback)
 	r.installStdlib()
-	return openModules(L, true)
-}
-
-// Attach adds the nsh modules to a Lua state the caller already owns, as
-// globals and as require-able modules. nsh does not own the thread such a
-// state runs on, so every function that would change the calling thread's
-// namespaces refuses with an error instead of corrupting the host; print
-// keeps the host's behaviour.
-func Attach(L *lua.LState) error {
-	if err := openModules(L, false); err != nil {
-		return err
-	}
-	LoadAll(L)
-	L.SetMetatable(L.G.Global, lua.LNil)
-	L.SetMetatable(L.FindTable(L.Get(lua.RegistryIndex).(*lua.LTable), "_LOADED", 1), lua.LNil)
+	load := registerModules(L, true)
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		name, ok := L.Get(2).(lua.LString)
+		if !ok {
+			return 0
+		}
+		L.Push(load(L, string(name)))
+		return 1
+	}))
+	L.SetMetatable(L.G.Global, mt)
+	L.SetMetatable(loadedTable(L), mt)
 	return nil
 }
 
-// openModules makes every registered module available as a global and to
-// require. A module's table is built the first time a script names it, so a
-// script pays only for the modules it uses (start-up stays cheap).
-func openModules(L *lua.LState, owned bool) error {
-	reg := L.Get(lua.RegistryIndex).(*lua.LTable)
-	loaded := L.FindTable(reg, "_LOADED", 1).(*lua.LTable)
-	preload, _ := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "preload").(*lua.LTable)
+// Attach adds the nsh modules to a Lua state the caller already owns, as
+// globals and as require-able modules, all built at once: nsh leaves the
+// host's metatables alone. nsh does not own the thread such a state runs
+// on, so every function that would change the calling thread's namespaces
+// refuses with an error instead of corrupting the host; print keeps the
+// host's behaviour.
+func Attach(L *lua.LState) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("nsh: attach: %v", r)
+		}
+	}()
+	load := registerModules(L, false)
+	for _, m := range Modules() {
+		load(L, m.Name)
+	}
+	return nil
+}
+
+func loadedTable(L *lua.LState) *lua.LTable {
+	return L.FindTable(L.Get(lua.RegistryIndex).(*lua.LTable), "_LOADED", 1).(*lua.LTable)
+}
+
+// registerModules opens every class, makes every module require-able and
+// sets the help global; it returns the function that builds a module on
+// first use (nil for a name that is not a module).
+func registerModules(L *lua.LState, owned bool) func(L *lua.LState, name string) lua.LValue {
+	loaded := loadedTable(L)
 	load := func(L *lua.LState, name string) lua.LValue {
 		// require marks a module being loaded with a sentinel: only a
 		// table means it is built.
@@ -59,6 +80,7 @@ func openModules(L *lua.LState, owned bool) error {
 		L.G.Global.RawSetString(name, mod)
 		return mod
 	}
+	preload, _ := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "preload").(*lua.LTable)
 	for _, m := range Modules() {
 		for _, c := range m.Classes {
 			openClass(L, m.Name, c, owned)
@@ -72,27 +94,7 @@ func openModules(L *lua.LState, owned bool) error {
 		}
 	}
 	L.SetGlobal("help", L.NewFunction(nshHelp))
-	// Naming a module, as a global or in package.loaded, builds it.
-	mt := L.NewTable()
-	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-		name, ok := L.Get(2).(lua.LString)
-		if !ok {
-			return 0
-		}
-		L.Push(load(L, string(name)))
-		return 1
-	}))
-	L.SetMetatable(L.G.Global, mt)
-	L.SetMetatable(loaded, mt)
-	return nil
-}
-
-// LoadAll builds every registered module now, for hosts that want the
-// globals present up front (pairs(_G) then lists them).
-func LoadAll(L *lua.LState) {
-	for _, m := range Modules() {
-		L.GetGlobal(m.Name)
-	}
+	return load
 }
 
 func openModule(L *lua.LState, m *Module, owned bool) (*lua.LTable, error) {

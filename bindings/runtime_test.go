@@ -217,3 +217,24 @@ type closer struct{ n int }
 func (c *closer) Close() error { c.n++; return nil }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestAttachKeepsHostMetatables checks Attach builds every module at once
+// and leaves a metatable the host set on _G in place.
+func TestAttachKeepsHostMetatables(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	if err := L.DoString(`setmetatable(_G, {__index = function(_, k) return "host:" .. k end})`); err != nil {
+		t.Fatal(err)
+	}
+	if err := Attach(L); err != nil {
+		t.Fatal(err)
+	}
+	err := L.DoString(`
+		assert(undefined_name == "host:undefined_name", "the host's _G metatable is gone")
+		for _, m in ipairs({"ns", "netns", "link", "addr", "route", "topo", "nsh", "net"}) do
+			assert(rawget(_G, m) ~= nil and package.loaded[m] == rawget(_G, m), m)
+		end`)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
