@@ -141,8 +141,11 @@ func TestREPLOnTerminal(t *testing.T) {
 	at = term.waitFor(at, `"0.1.0"`)
 	at = term.waitFor(at, "nsh> ")
 
-	term.typeText("while true do end\r")
-	time.Sleep(300 * time.Millisecond)
+	// Ctrl-C must reach a running chunk: wait until it runs (readline has
+	// handed the terminal back, so the tty driver turns ^C into SIGINT).
+	term.typeText("print('looping') while true do end\r")
+	at = term.waitFor(at, "looping\r\n")
+	time.Sleep(50 * time.Millisecond)
 	start := time.Now()
 	term.typeText("\x03")
 	at = term.waitFor(at, "interrupted")
@@ -151,7 +154,7 @@ func TestREPLOnTerminal(t *testing.T) {
 	}
 	at = term.waitFor(at, "nsh> ")
 	term.typeText("print('still here')\r")
-	at = term.waitFor(at, "still here")
+	at = term.waitFor(at, "still here\r\n")
 	term.waitFor(at, "nsh> ")
 
 	term.typeText("\x04")
@@ -168,7 +171,7 @@ func TestREPLOnTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "1 + 41\nfor i = 1, 2 do\\nprint('line', i)\\nend\nnsh.version\nwhile true do end\nprint('still here')\n"
+	want := "1 + 41\nfor i = 1, 2 do\\nprint('line', i)\\nend\nnsh.version\nprint('looping') while true do end\nprint('still here')\n"
 	if string(hist) != want {
 		t.Fatalf("history file:\n%q\nwant:\n%q", hist, want)
 	}
