@@ -100,12 +100,15 @@ gone() {
 }
 
 run_nsh() { "$bin" "$work/w2.lua" "$n" "w2n$tag-"; gone "w2n$tag-"; }
-run_batch() {
-  ip -batch "$work/batch-host"
-  for ((i = 1; i <= n; i++)); do ip -n "${p_batch}h$i" -batch "$work/batch-ns$i"; done
-  ip -batch "$work/batch-del"
-  gone "$p_batch"
+# by_batch KIND PREFIX: the ip -batch way whose files are $work/KIND-*:
+# one batch on the host, one per namespace, one to delete.
+by_batch() {
+  ip -batch "$work/$1-host"
+  for ((i = 1; i <= n; i++)); do ip -n "${2}h$i" -batch "$work/$1-ns$i"; done
+  ip -batch "$work/$1-del"
+  gone "$2"
 }
+run_batch() { by_batch batch "$p_batch"; }
 run_loop() {
   local p="w2l$tag-"
   for ((i = 1; i <= n; i++)); do
@@ -121,12 +124,7 @@ run_loop() {
   gone "$p"
 }
 
-run_mbatch() {
-  ip -batch "$work/mbatch-host"
-  for ((i = 1; i <= n; i++)); do ip -n "${p_mbatch}h$i" -batch "$work/mbatch-ns$i"; done
-  ip -batch "$work/mbatch-del"
-  gone "$p_mbatch"
-}
+run_mbatch() { by_batch mbatch "$p_mbatch"; }
 run_mloop() {
   local p="w2m$tag-"
   for ((i = 1; i <= n; i++)); do
