@@ -3,7 +3,7 @@
 package bindings
 
 import (
-	"github.com/nsh-lua/nsh/bindings/netconf"
+	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	lua "github.com/yuin/gopher-lua"
 )
 

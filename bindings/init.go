@@ -6,7 +6,7 @@ import (
 	// The cgo constructor that joins user and time namespaces in children
 	// before the Go runtime starts (DESIGN.md rule 5). Linked here so that
 	// every program embedding nsh has it, not only main.
-	_ "github.com/nsh-lua/nsh/bindings/nsenter"
+	_ "github.com/nsh-lua/nsh/bindings/core/nsenter"
 )
 
 // Init must be the first call in main() of any program that embeds nsh:

@@ -2,7 +2,7 @@
 
 package bindings
 
-import "github.com/nsh-lua/nsh/bindings/spawn"
+import "github.com/nsh-lua/nsh/bindings/core/spawn"
 
 func isSpawnChild() bool  { return spawn.IsChild() }
 func spawnChildMain() int { return spawn.ChildMain() }

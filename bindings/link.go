@@ -5,7 +5,7 @@ package bindings
 import (
 	"strings"
 
-	"github.com/nsh-lua/nsh/bindings/netconf"
+	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	lua "github.com/yuin/gopher-lua"
 )
 

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/core/netns"
 	lua "github.com/yuin/gopher-lua"
 )
 

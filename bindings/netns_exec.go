@@ -6,8 +6,8 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/nsh-lua/nsh/bindings/netns"
-	"github.com/nsh-lua/nsh/bindings/spawn"
+	"github.com/nsh-lua/nsh/bindings/core/netns"
+	"github.com/nsh-lua/nsh/bindings/core/spawn"
 	lua "github.com/yuin/gopher-lua"
 )
 

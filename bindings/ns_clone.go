@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"hash/fnv"
 
-	"github.com/nsh-lua/nsh/bindings/spawn"
+	"github.com/nsh-lua/nsh/bindings/core/spawn"
 	lua "github.com/yuin/gopher-lua"
 )
 

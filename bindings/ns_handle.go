@@ -5,7 +5,7 @@ package bindings
 import (
 	"errors"
 
-	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )

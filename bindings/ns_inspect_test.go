@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/nsh-lua/nsh/bindings/nsfs"
-	"github.com/nsh-lua/nsh/bindings/spawn"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/spawn"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )

@@ -8,8 +8,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nsh-lua/nsh/bindings/nsfs"
-	"github.com/nsh-lua/nsh/bindings/spawn"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/spawn"
 	lua "github.com/yuin/gopher-lua"
 )
 

@@ -7,7 +7,7 @@ import (
 	"os"
 	"sync"
 
-	"github.com/nsh-lua/nsh/bindings/osthread"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 
 	lua "github.com/yuin/gopher-lua"
 )

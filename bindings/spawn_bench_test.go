@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nsh-lua/nsh/bindings/nsfs"
-	"github.com/nsh-lua/nsh/bindings/osthread"
-	"github.com/nsh-lua/nsh/bindings/spawn"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
+	"github.com/nsh-lua/nsh/bindings/core/spawn"
 	"golang.org/x/sys/unix"
 )
 

@@ -8,9 +8,9 @@ import (
 	"net"
 	"sync"
 
-	"github.com/nsh-lua/nsh/bindings/netconf"
-	"github.com/nsh-lua/nsh/bindings/netns"
-	"github.com/nsh-lua/nsh/bindings/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/netconf"
+	"github.com/nsh-lua/nsh/bindings/core/netns"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
 	lua "github.com/yuin/gopher-lua"
 )
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nsh-lua/nsh/bindings/netns"
+	"github.com/nsh-lua/nsh/bindings/core/netns"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 )
 

@@ -1,7 +1,7 @@
 -- Lua-level tests of ns.spawn, ns.run, the process and stream objects,
 -- ns.unshare, ns.setns and ns.with. Each test_* runs in a fresh runtime as
 -- root; the kernel-level effects of every type are checked in
--- bindings/spawn's Go tests, these check the Lua surface end to end.
+-- bindings/core/spawn's Go tests, these check the Lua surface end to end.
 
 local types = {"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"}
 

@@ -1,0 +1,173 @@
+//go:build linux
+
+package netns
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"golang.org/x/sys/unix"
+)
+
+// Add creates a new network namespace named name, as `ip netns add NAME`
+// does, and returns a handle to it (the caller closes it). /run/netns is
+// made a shared mount point, bound onto itself if it is not a mount point
+// yet, so the name propagates to other mount namespaces and `ip netns`
+// sees it; /run/netns/NAME is created exclusively; the namespace, made on a
+// throwaway thread that dies afterwards, is bind-mounted on it. The calling
+// thread never changes namespace. On failure nothing is left.
+//
+// The namespace is made while the calling thread prepares the file: both
+// cost about as much, and they overlap. A namespace made for a name that
+// turns out to exist dies with its thread.
+func Add(name string) (*nsfs.Handle, error) {
+	if err := ValidateName(name); err != nil {
+		return nil, fail("add", name, err)
+	}
+	// Every step acts in the calling thread's mount namespace: stay on
+	// one thread (whose namespaces do not change, so unlocking is safe).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var mnt unix.Stat_t
+	if err := unix.Stat("/proc/thread-self/ns/mnt", &mnt); err != nil {
+		return nil, fail("add", name, step("stat mount namespace", err))
+	}
+	path, tid := Path(name), unix.Gettid()
+	fileReady := make(chan bool, 1)
+	done := make(chan added, 1)
+	startThrowaway(func() { done <- makeAndBind(tid, mnt, path, fileReady) })
+	err := createFile(path)
+	fileReady <- err == nil
+	r := <-done
+	if err == nil && r.err != nil {
+		unix.Unlink(path)
+		err = r.err
+	}
+	if err != nil {
+		return nil, fail("add", name, err)
+	}
+	return r.h, nil
+}
+
+// createFile prepares /run/netns and creates path exclusively.
+func createFile(path string) error {
+	if err := prepareDir(); err != nil {
+		return err
+	}
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	return unix.Close(fd)
+}
+
+// prepareDir makes /run/netns exist and be a shared mount point, the way
+// iproute2's netns_add does, under an exclusive flock on the directory so
+// that concurrent callers do not stack bind mounts.
+func prepareDir() error {
+	if err := unix.Mkdir(Dir, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+		return step("mkdir "+Dir, err)
+	}
+	lock, err := unix.Open(Dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return step("open "+Dir, err)
+	}
+	defer unix.Close(lock)
+	if unix.Flock(lock, unix.LOCK_EX) == nil {
+		defer unix.Flock(lock, unix.LOCK_UN)
+	}
+	return makeShared()
+}
+
+// makeShared runs `mount --make-rshared /run/netns`; when /run/netns is not
+// a mount point yet (EINVAL) it first binds the directory onto itself and
+// makes that private, so the shared mount gets a peer group of its own.
+func makeShared() error {
+	err := unix.Mount("", Dir, "none", unix.MS_SHARED|unix.MS_REC, "")
+	if !errors.Is(err, unix.EINVAL) {
+		if err != nil {
+			return step("mount --make-shared "+Dir, err)
+		}
+		return nil
+	}
+	if err := unix.Mount(Dir, Dir, "none", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return step("mount --bind "+Dir, err)
+	}
+	if err := unix.Mount("", Dir, "none", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {
+		return step("mount --make-private "+Dir, err)
+	}
+	if err := unix.Mount("", Dir, "none", unix.MS_SHARED|unix.MS_REC, ""); err != nil {
+		return step("mount --make-shared "+Dir, err)
+	}
+	return nil
+}
+
+// unshareNet makes the calling thread's new network namespace; tests
+// replace it to make Add fail half-way.
+var unshareNet = func() error { return unix.Unshare(unix.CLONE_NEWNET) }
+
+type added struct {
+	h   *nsfs.Handle
+	err error
+}
+
+// makeAndBind runs on the throwaway thread: it takes on the mount namespace
+// of the caller (thread tid, identified by mnt), unshares a new network
+// namespace, and once the caller reports path created (fileReady), binds
+// the namespace on it. It always reads fileReady, so the caller's send
+// never blocks.
+func makeAndBind(tid int, mnt unix.Stat_t, path string, fileReady <-chan bool) added {
+	err := joinMountNS(tid, mnt)
+	if err == nil {
+		if err = unshareNet(); err != nil {
+			err = step("unshare CLONE_NEWNET", err)
+		}
+	}
+	if ok := <-fileReady; !ok || err != nil {
+		return added{err: err}
+	}
+	const self = "/proc/thread-self/ns/net"
+	fd, err := unix.Open(self, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return added{err: step("open "+self, err)}
+	}
+	if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
+		unix.Close(fd)
+		return added{err: step("bind "+self, err)}
+	}
+	h, err := nsfs.FromFD(fd, path)
+	if err != nil {
+		unix.Unmount(path, unix.MNT_DETACH)
+		unix.Close(fd)
+		return added{err: err}
+	}
+	return added{h: h}
+}
+
+// joinMountNS moves the calling (throwaway) thread into the mount
+// namespace of thread tid of this process, identified by want, unless it is
+// there already. setns(CLONE_NEWNS) needs the thread's own fs_struct
+// first (DESIGN.md rule 4).
+func joinMountNS(tid int, want unix.Stat_t) error {
+	var st unix.Stat_t
+	if err := unix.Stat("/proc/thread-self/ns/mnt", &st); err != nil {
+		return step("stat mount namespace", err)
+	}
+	if st.Dev == want.Dev && st.Ino == want.Ino {
+		return nil
+	}
+	fd, err := unix.Open(fmt.Sprintf("/proc/self/task/%d/ns/mnt", tid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return step("open caller's mount namespace", err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Unshare(unix.CLONE_FS); err != nil {
+		return step("unshare CLONE_FS", err)
+	}
+	if err := unix.Setns(fd, unix.CLONE_NEWNS); err != nil {
+		return step("setns caller's mount namespace", err)
+	}
+	return nil
+}
