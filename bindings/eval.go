@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nsh-lua/nsh/bindings/vocab"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -22,6 +23,26 @@ type LuaError struct {
 }
 
 func (e *LuaError) Error() string { return e.Message }
+
+// Traceback returns the Lua traceback err carries, "" when it has none.
+func Traceback(err error) string {
+	var le *LuaError
+	if errors.As(err, &le) {
+		return le.Traceback
+	}
+	return ""
+}
+
+// Message renders an error a Lua call on L returned as tostring would: on
+// a state made with Attach, nsh raises its error value, which
+// (*lua.ApiError).Error() shows only as "userdata: 0x…".
+func Message(L *lua.LState, err error) string {
+	var api *lua.ApiError
+	if errors.As(err, &api) && api.Object != nil {
+		return L.ToStringMeta(api.Object).String()
+	}
+	return err.Error()
+}
 
 // SyntaxError is a chunk that does not compile.
 type SyntaxError struct {
@@ -42,6 +63,12 @@ func (r *Runtime) compile(code, name string) (*lua.LFunction, error) {
 		return nil, syntaxError(err)
 	}
 	return fn, nil
+}
+
+// Call runs fn with args under the traceback handler and returns its
+// results; it must run on the VM thread, inside Do.
+func (r *Runtime) Call(fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	return r.call(fn, args...)
 }
 
 // call runs fn with args under the traceback handler and returns its
@@ -121,14 +148,15 @@ func (r *Runtime) Eval(ctx context.Context, code, name string, args ...lua.LValu
 }
 
 // EvalInteractive runs a line typed at a prompt: as an expression when
-// "return " + code compiles, else as a statement. show, when not nil, gets
-// the values on the VM thread (to render them) before the call returns.
+// "return " + code compiles, else as a statement, and returns its values
+// rendered as the REPL shows them (tab-separated), "" when there are none.
 //
 // name is the chunk's name in messages; the REPL numbers its chunks
 // ("stdin#3") so that each keeps its source, which ns.clone needs to ship a
 // function defined at an earlier prompt.
-func (r *Runtime) EvalInteractive(ctx context.Context, name, code string, show func(L *lua.LState, vals []lua.LValue)) error {
-	return r.Do(ctx, func(L *lua.LState) error {
+func (r *Runtime) EvalInteractive(ctx context.Context, name, code string) (string, error) {
+	var text string
+	err := r.Do(ctx, func(L *lua.LState) error {
 		fn, err := r.compile("return "+code, name)
 		if err != nil {
 			if fn, err = r.compile(code, name); err != nil {
@@ -136,11 +164,14 @@ func (r *Runtime) EvalInteractive(ctx context.Context, name, code string, show f
 			}
 		}
 		vals, err := r.call(fn)
-		if err == nil && show != nil {
-			show(L, vals)
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = vocab.Repr(L, v)
 		}
+		text = strings.Join(parts, "\t")
 		return err
 	})
+	return text, err
 }
 
 // Check compiles code the way EvalInteractive would, without running it:

@@ -44,7 +44,7 @@ func ExampleAttach() {
 	}
 	L.DoString(`print(nsh.repr({"a", "b"}))`)
 	err := L.DoString(`ns.unshare("uts")`)
-	fmt.Println(strings.Contains(err.Error(), "refused on a Lua state nsh does not own"))
+	fmt.Println(strings.Contains(bindings.Message(L, err), "refused on a Lua state nsh does not own"))
 	// Output:
 	// { "a", "b" }
 	// true

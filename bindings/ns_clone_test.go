@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/nsh-lua/nsh/bindings/testutil"
-	lua "github.com/yuin/gopher-lua"
 )
 
 // TestCloneFromPromptLine: a function typed at the prompt (compiled as
@@ -16,29 +15,23 @@ func TestCloneFromPromptLine(t *testing.T) {
 	testutil.RequireRoot(t)
 	rt := newTestRuntime(t, nil)
 	ctx := context.Background()
-	var got []string
-	err := rt.EvalInteractive(ctx, "stdin#1", `ns.clone(function(a) return a * 2, "x" end, {"uts"}, 21):wait()`,
-		func(L *lua.LState, vals []lua.LValue) {
-			for _, v := range vals {
-				got = append(got, v.String())
-			}
-		})
+	got, err := rt.EvalInteractive(ctx, "stdin#1", `ns.clone(function(a) return a * 2, "x" end, {"uts"}, 21):wait()`)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, traceOf(err))
 	}
-	if len(got) != 3 || got[0] != "0" || got[1] != "42" || got[2] != "x" {
-		t.Fatalf("got %v, want [0 42 x]", got)
+	if got != "0\t42\t\"x\"" {
+		t.Fatalf("got %q, want 0, 42, \"x\"", got)
 	}
-	err = rt.EvalInteractive(ctx, "stdin#2", `local up = {n = 5}; p = ns.clone(function() return up.n end)`, nil)
+	_, err = rt.EvalInteractive(ctx, "stdin#2", `local up = {n = 5}; p = ns.clone(function() return up.n end)`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A function defined at one prompt and cloned at a later one: each
 	// prompt chunk keeps its own source.
-	if err := rt.EvalInteractive(ctx, "stdin#3", `function triple(x) return 3 * x end`, nil); err != nil {
+	if _, err := rt.EvalInteractive(ctx, "stdin#3", `function triple(x) return 3 * x end`); err != nil {
 		t.Fatal(err)
 	}
-	if err := rt.EvalInteractive(ctx, "stdin#4", `q = ns.clone(triple, {}, 7)`, nil); err != nil {
+	if _, err := rt.EvalInteractive(ctx, "stdin#4", `q = ns.clone(triple, {}, 7)`); err != nil {
 		t.Fatalf("%v\n%s", err, traceOf(err))
 	}
 	if vals, err := rt.Eval(ctx, `return q:wait()`, "later"); err != nil || len(vals) != 2 || vals[1].String() != "21" {

@@ -13,13 +13,14 @@ import (
 	"unicode"
 
 	"github.com/nsh-lua/nsh/bindings/testutil"
+	"github.com/nsh-lua/nsh/bindings/vocab"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // entry is one documented function: a module function or a class method.
 type entry struct {
 	module, class string
-	f             Func
+	f             vocab.Func
 }
 
 func (e entry) name() string {
@@ -48,7 +49,7 @@ func allEntries() []entry {
 // registry generates: run go generate ./bindings.
 func TestReferenceUpToDate(t *testing.T) {
 	var want bytes.Buffer
-	if err := WriteReference(&want); err != nil {
+	if err := Modules().WriteReference(&want); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile("../docs/reference.md")
@@ -89,7 +90,7 @@ func TestRegistryFunctionsExist(t *testing.T) {
 		for _, e := range allEntries() {
 			var fn lua.LValue
 			if e.class != "" {
-				mt := L.GetTypeMetatable(ClassMeta(e.module, e.class))
+				mt := L.GetTypeMetatable(vocab.ClassMeta(e.module, e.class))
 				fn = L.GetField(L.GetField(mt, "__methods"), e.f.Name)
 			} else {
 				fn = L.GetField(L.GetGlobal(e.module), e.f.Name)
@@ -158,7 +159,7 @@ func checkBadCall(t *testing.T, e entry, value string) {
 	err := rt.Do(ctx, func(L *lua.LState) error {
 		var fn lua.LValue
 		if e.class != "" {
-			mt := L.GetTypeMetatable(ClassMeta(e.module, e.class))
+			mt := L.GetTypeMetatable(vocab.ClassMeta(e.module, e.class))
 			fn = L.GetField(L.GetField(mt, "__methods"), e.f.Name)
 		} else {
 			fn = L.GetField(L.GetGlobal(e.module), e.f.Name)

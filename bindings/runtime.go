@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/nsh-lua/nsh/bindings/core/osthread"
+	"github.com/nsh-lua/nsh/bindings/vocab"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -28,6 +29,7 @@ type Options struct {
 type Runtime struct {
 	opts    Options
 	L       *lua.LState
+	modules vocab.Set
 	jobs    chan job
 	stopped chan struct{}
 	closeMu sync.Mutex
@@ -66,6 +68,7 @@ func New(opts Options) (*Runtime, error) {
 		jobs:    make(chan job),
 		stopped: make(chan struct{}),
 		sources: map[string]string{},
+		modules: Modules(),
 	}
 	ready := make(chan error, 1)
 	osthread.Go(func() { r.loop(ready) })
@@ -178,16 +181,19 @@ func (r *Runtime) Stdout() io.Writer { return r.opts.Stdout }
 // Stderr returns the writer for diagnostics.
 func (r *Runtime) Stderr() io.Writer { return r.opts.Stderr }
 
-const runtimeKey = "nsh.runtime"
+// Modules returns the module set the runtime opened.
+func (r *Runtime) Modules() vocab.Set { return r.modules }
+
+// Compile compiles src as a chunk named name, with every mend, and keeps
+// its source; it must run on the VM thread (inside Do or a Lua call).
+func (r *Runtime) Compile(src, name string) (*lua.LFunction, error) {
+	return r.compile(src, name)
+}
 
 // RuntimeOf returns the Runtime that owns L, or nil when L is a state nsh
 // was attached to by Attach.
 func RuntimeOf(L *lua.LState) *Runtime {
-	ud, ok := L.GetField(L.Get(lua.RegistryIndex), runtimeKey).(*lua.LUserData)
-	if !ok {
-		return nil
-	}
-	r, _ := ud.Value.(*Runtime)
+	r, _ := vocab.HostOf(L).(*Runtime)
 	return r
 }
 

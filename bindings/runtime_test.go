@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/testutil"
+	"github.com/nsh-lua/nsh/bindings/vocab"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -144,10 +145,10 @@ func TestErrorValue(t *testing.T) {
 	rt := newTestRuntime(t, nil)
 	err := rt.Do(context.Background(), func(L *lua.LState) error {
 		L.SetGlobal("fail", L.NewFunction(func(L *lua.LState) int {
-			return Raise(L, "netns.add", "ns1", unix.EEXIST)
+			return vocab.Raise(L, "netns.add", "ns1", unix.EEXIST)
 		}))
 		L.SetGlobal("deny", L.NewFunction(func(L *lua.LState) int {
-			return Raise(L, "ns.setns", "", unix.EPERM)
+			return vocab.Raise(L, "ns.setns", "", unix.EPERM)
 		}))
 		return nil
 	})
@@ -166,7 +167,7 @@ func TestErrorValue(t *testing.T) {
 	if err := rt.DoString(context.Background(), src, "t"); err != nil {
 		t.Fatal(err)
 	}
-	if e := NewError("x", "y", unix.EEXIST); !errors.Is(e, unix.EEXIST) || e.Errno() != "EEXIST" {
+	if e := vocab.NewError("x", "y", unix.EEXIST); !errors.Is(e, unix.EEXIST) || e.Errno() != "EEXIST" {
 		t.Fatalf("errors.Is/Errno on %v", e)
 	}
 }
@@ -177,10 +178,10 @@ func TestAttachRefusesThreadFunctions(t *testing.T) {
 	if err := Attach(L); err != nil {
 		t.Fatal(err)
 	}
-	f := Func{Name: "move", Thread: true, Fn: func(*lua.LState) int { t.Error("ran on a foreign state"); return 0 }}
-	L.SetGlobal("move", L.NewFunction(guard("ns.move", f, false)))
+	f := vocab.Func{Name: "move", Thread: true, Fn: func(*lua.LState) int { t.Error("ran on a foreign state"); return 0 }}
+	L.SetGlobal("move", L.NewFunction(vocab.Wrap("ns.move", f, false)))
 	err := L.DoString("move()")
-	if err == nil || !strings.Contains(err.Error(), "refused on a Lua state nsh does not own") {
+	if err == nil || !strings.Contains(Message(L, err), "refused on a Lua state nsh does not own") {
 		t.Fatalf("err = %v", err)
 	}
 	for _, m := range Modules() {
@@ -189,7 +190,7 @@ func TestAttachRefusesThreadFunctions(t *testing.T) {
 				continue
 			}
 			err := L.DoString(m.Name + "." + f.Name + "()")
-			if err == nil || !strings.Contains(err.Error(), "refused") {
+			if err == nil || !strings.Contains(Message(L, err), "refused") {
 				t.Errorf("%s.%s on a foreign state: %v", m.Name, f.Name, err)
 			}
 		}

@@ -1,6 +1,6 @@
 -- The part of the ns module written in Lua. It runs with the module table
 -- as its argument, after the Go functions are in place.
-local ns = ...
+local ns, internal = ...
 
 -- ns.enter(target, cmd, ...) runs a command in the namespaces of target
 -- (a pid, a handle, a list of handles or a {type = handle} table) with the
@@ -8,12 +8,12 @@ local ns = ...
 -- `nsenter -t PID -a CMD` does.
 function ns.enter(target, cmd, ...)
   if target == nil then
-    error("bad argument #1 to 'ns.enter' (pid or namespace handle expected, got nil)", 2)
+    internal.argerror("ns.enter", 1, "a namespace (pid, handle, {type = handle} table, netns name or path) expected, got nil")
   end
   local argv = {cmd, ...}
   for i = 1, select("#", ...) + 1 do
     if type(argv[i]) ~= "string" then
-      error(("bad argument #%d to 'ns.enter' (string expected, got %s)"):format(i + 1, type(argv[i])), 2)
+      internal.argerror("ns.enter", i + 1, "string expected, got " .. type(argv[i]))
     end
   end
   argv.join, argv.stdout, argv.stderr = target, "inherit", "inherit"

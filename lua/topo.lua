@@ -4,7 +4,7 @@
 -- argument. Teardown is the Go ledger's (topo._ledger): it deletes exactly
 -- the namespaces and host-side links the build recorded, also when a
 -- cancelled script can run no more Lua.
-local topo = ...
+local topo, internal = ...
 
 -- The modules topo builds with; package.loaded builds each at first use.
 local loaded = package.loaded
@@ -15,7 +15,7 @@ local KIND_OF = {hosts = "host", routers = "router", switches = "switch"}
 -- fail raises a spec error; where in topo.lua it was found is no help to
 -- the user, so it carries no position.
 local function fail(fmt, ...)
-  error("topo.up: " .. string.format(fmt, ...), 0)
+  internal.fail("topo.up", nil, string.format(fmt, ...))
 end
 
 -- The options each kind of node takes, and the fields of a route.
@@ -214,7 +214,7 @@ Node.__index = Node
 -- closed, and running in it would mean nothing.
 local function live(t, method)
   if t._ledger:done() then
-    error(string.format("%s: lab %s is torn down", method, t.prefix), 3)
+    internal.fail("lab:" .. method, t.prefix, "the lab is torn down")
   end
 end
 
@@ -222,7 +222,7 @@ function Node:run(cmd, opts)
   live(self._lab, "run")
   local argv = cmd
   if type(cmd) == "string" then argv = {"/bin/sh", "-c", cmd} end
-  if type(argv) ~= "table" then error("bad argument #1 to 'run' (command string or argv table expected)", 2) end
+  if type(argv) ~= "table" then internal.argerror("node:run", 1, "command string or argv table expected, got " .. type(argv)) end
   local req = {}
   for i, a in ipairs(argv) do req[i] = a end
   for k, v in pairs(opts or {}) do req[k] = v end
@@ -347,7 +347,7 @@ end
 -- topo.with(spec, fn, ...) builds a lab, calls fn(lab, ...), and always tears
 -- the lab down; it returns fn's results or raises fn's error.
 function topo.with(spec, fn, ...)
-  if type(fn) ~= "function" then error("bad argument #2 to 'with' (function expected, got " .. type(fn) .. ")", 2) end
+  if type(fn) ~= "function" then internal.argerror("topo.with", 2, "function expected, got " .. type(fn)) end
   local t = topo.up(spec)
   return t._ledger:run(fn, t, ...)
 end

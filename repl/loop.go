@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/nsh-lua/nsh/bindings"
-	lua "github.com/yuin/gopher-lua"
 )
 
 // Config is what the loop runs with.
@@ -108,14 +107,7 @@ func evalAndPrint(cfg Config, name, chunk string) error {
 		case <-stop:
 		}
 	}()
-	var text string
-	err := cfg.Runtime.EvalInteractive(ctx, name, chunk, func(L *lua.LState, vals []lua.LValue) {
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			parts[i] = bindings.Repr(L, v)
-		}
-		text = strings.Join(parts, "\t")
-	})
+	text, err := cfg.Runtime.EvalInteractive(ctx, name, chunk)
 	var exit *bindings.ExitError
 	switch {
 	case errors.As(err, &exit):

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/chzyer/readline"
+	"github.com/nsh-lua/nsh/bindings"
 )
 
 // ErrInterrupt is what a LineReader returns when the user pressed Ctrl-C
@@ -69,7 +70,7 @@ type readlineCompleter struct{ complete Completer }
 
 func (c readlineCompleter) Do(line []rune, pos int) ([][]rune, int) {
 	before := string(line[:pos])
-	word := lastWord(before)
+	word := bindings.LastWord(before)
 	var out [][]rune
 	for _, cand := range c.complete(before) {
 		out = append(out, []rune(cand[len(word):]))

@@ -18,6 +18,9 @@ type Handle struct {
 	dev  uint64
 	ino  uint64
 	path string
+	// onClose holds what must be released with the handle (a netlink
+	// connection opened inside the namespace), run before the fd closes.
+	onClose []func()
 }
 
 // ErrNotNamespace reports a path that is not a namespace file.
@@ -114,10 +117,18 @@ func (h *Handle) Close() error {
 	if h.fd < 0 {
 		return nil
 	}
+	for i := len(h.onClose) - 1; i >= 0; i-- {
+		h.onClose[i]()
+	}
+	h.onClose = nil
 	err := unix.Close(h.fd)
 	h.fd = -1
 	return err
 }
+
+// OnClose registers fn to run when the handle closes, before its
+// descriptor does: what was opened through the handle is released with it.
+func (h *Handle) OnClose(fn func()) { h.onClose = append(h.onClose, fn) }
 
 // File returns an *os.File duplicating the descriptor, for passing to a
 // child; the caller closes it.

@@ -16,7 +16,7 @@ func main() {
 		os.Exit(2)
 	}
 	var buf bytes.Buffer
-	if err := bindings.WriteReference(&buf); err != nil {
+	if err := bindings.Modules().WriteReference(&buf); err != nil {
 		fmt.Fprintln(os.Stderr, "gendoc:", err)
 		os.Exit(1)
 	}

@@ -1,0 +1,302 @@
+//go:build linux
+
+package topo
+
+import (
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/nsh-lua/nsh/bindings/core/netconf"
+	"github.com/nsh-lua/nsh/bindings/core/netns"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/vocab"
+	lua "github.com/yuin/gopher-lua"
+)
+
+const topoExample = `local lab = topo.up{
+  prefix = "ex-topo-" .. math.random(1e6) .. "-",
+  hosts = {"a", "b"},
+  links = {{"a", "b", ip = {"10.0.0.1/24", "10.0.0.2/24"}}},
+}
+print(lab.hosts.b:addr())
+lab:down()`
+
+// Module is the topo module; its planner is lua/topo.lua.
+func Module() *vocab.Module {
+	return &vocab.Module{
+		Name: "topo",
+		Doc: "Declarative network labs. A spec names hosts (each a named netns), routers (a netns with forwarding on), " +
+			"switches (a bridge in its own netns, or in the shell's with `{host = true}`), links between them " +
+			"(veth pairs, each peer born in its namespace) with addresses, and routes; `host` names the shell's own " +
+			"namespace. A lab records what it made and tears down by deleting its namespaces: exactly what it made, " +
+			"once, also when the script fails or is interrupted, and when nsh exits (unless `keep = true`).\n\n" +
+			"Spec: `{prefix=, keep=, hosts=, routers=, switches=, links=}`. hosts, routers and switches are lists of " +
+			"names or maps name → options (`gw = \"10.0.1.1\"` for a default route, `routes = {{dst=, via=, dev=}, …}`, " +
+			"`host = true` for a switch). A link is `{\"a\", \"b\", ip = {\"10.0.0.1/24\", \"10.0.0.2/24\"}, mtu=}`; an " +
+			"end may name its interface (`\"a:eth5\"`); interfaces are eth0, eth1, … on hosts and routers and p1, p2, … " +
+			"on switches, and on the host side `PREFIX..PEER`. Namespaces are named `PREFIX..NODE`.\n\n" +
+			"A lab `t` has `t.hosts`, `t.routers`, `t.switches`, `t.nodes` (by name), `t.prefix`, `t:down()` and " +
+			"`t:with(fn, …)`; a node `n` has `n.name`, `n.kind`, `n.netns` (the namespace's name) and `n.handle` " +
+			"(for `ns=`), `n:run(cmd | argv [, opts])` (a command, a string for /bin/sh -c, run inside the node's " +
+			"namespace by ns.run with opts, returning `{code=, stdout=, stderr=}`), `n:with(fn, …)` (fn runs with the " +
+			"shell inside the node's namespace, as ns.with), `n:addr([dev])` (its first IPv4 address, else IPv6, " +
+			"without prefix) and `n:addrs()`.",
+		Funcs: []vocab.Func{
+			{Name: "up", Args: "(spec)", Returns: "lab",
+				Doc:     "Builds the lab a spec describes and returns it; on failure it removes what it made and raises.",
+				Example: topoExample},
+			{Name: "with", Args: "(spec, fn, …)", Returns: "fn's results",
+				Doc: "Builds a lab, calls fn(lab, …), and always tears the lab down, also when fn raises or the " +
+					"script is interrupted; returns fn's results or raises its error.",
+				Example: `topo.with({
+  prefix = "ex-with-" .. math.random(1e6) .. "-",
+  hosts = {"a", "b"},
+  links = {{"a", "b", ip = {"10.0.0.1/24", "10.0.0.2/24"}}},
+}, function(lab)
+  print(lab.hosts.a.kind, lab.hosts.a:addr())
+end)`},
+		},
+		Fields: func(L *lua.LState, mod *lua.LTable) {
+			mt := L.NewTypeMetatable(topoLedgerMeta)
+			L.SetField(mt, "__index", L.SetFuncs(L.NewTable(), topoLedgerMethods))
+			mod.RawSetString("_ledger", L.NewFunction(topoLedgerNew))
+			mod.RawSetString("_check", L.NewFunction(topoCheck))
+		},
+		Lua: "topo.lua",
+	}
+}
+
+// topoCheck is topo._check(kind, value): it returns nil when value is a
+// valid "netns" name, "ifname", "cidr" or "ip", else the reason it is not,
+// with the rules nsh's own functions apply, so that topo.up can refuse a
+// spec before it makes anything.
+func topoCheck(L *lua.LState) int {
+	kind, v := L.CheckString(1), L.CheckString(2)
+	var err error
+	switch kind {
+	case "netns":
+		err = netns.ValidateName(v)
+	case "ifname":
+		err = netconf.ValidLinkName("", v)
+	case "cidr":
+		_, err = netconf.ParseCIDR("", v)
+	case "ip":
+		if net.ParseIP(v) == nil {
+			err = fmt.Errorf("invalid IP address %q", v)
+		}
+	default:
+		L.ArgError(1, "unknown kind '"+kind+"'")
+	}
+	if err == nil {
+		return 0
+	}
+	var ne *netconf.Error
+	if errors.As(err, &ne) {
+		err = ne.Err
+	}
+	L.Push(lua.LString(err.Error()))
+	return 1
+}
+
+// topoLedgerMeta is the metatable of the internal ledger object topo.lua
+// builds with; it is not part of the documented surface.
+const topoLedgerMeta = "nsh.topo.ledger"
+
+// topoLedger wraps a netconf.Ledger for the runtime: it is an io.Closer the
+// runtime tears down at exit unless the lab is kept.
+type topoLedger struct {
+	*netconf.Ledger
+	rt   vocab.Host
+	keep bool
+}
+
+// Close tears the lab down, or only releases its handles when the lab is
+// kept; the runtime calls it at exit.
+func (t *topoLedger) Close() error {
+	if t.keep {
+		t.Release()
+		return nil
+	}
+	return t.Teardown()
+}
+
+// down tears the lab down on behalf of Lua: the runtime need not do it.
+func (t *topoLedger) down() error {
+	if t.rt != nil {
+		t.rt.Untrack(t)
+	}
+	return t.Teardown()
+}
+
+var topoLedgerMethods = map[string]lua.LGFunction{
+	"netns":      topoLedgerNetns,
+	"netns_many": topoLedgerNetnsMany,
+	"host":       topoLedgerHost,
+	"host_link":  topoLedgerHostLink,
+	"down":       topoLedgerDown,
+	"guard":      topoLedgerGuard,
+	"run":        topoLedgerRun,
+	"names":      topoLedgerNames,
+	"done":       topoLedgerDone,
+}
+
+// topoLedgerNew is topo._ledger(keep).
+func topoLedgerNew(L *lua.LState) int {
+	t := &topoLedger{Ledger: netconf.NewLedger(), rt: vocab.HostOf(L), keep: L.ToBool(1)}
+	if t.rt != nil {
+		t.rt.Track(t)
+	}
+	ud := L.NewUserData()
+	ud.Value = t
+	L.SetMetatable(ud, L.GetTypeMetatable(topoLedgerMeta))
+	L.Push(ud)
+	return 1
+}
+
+func checkLedger(L *lua.LState) *topoLedger {
+	if t, ok := L.CheckUserData(1).Value.(*topoLedger); ok {
+		return t
+	}
+	L.ArgError(1, "topo ledger expected")
+	return nil
+}
+
+// pushOwnedHandle pushes a handle the ledger t owns: the runtime does not
+// track it, and closing it from Lua is harmless.
+func pushOwnedHandle(L *lua.LState, t *topoLedger, h *nsfs.Handle) {
+	ud := L.NewUserData()
+	ud.Value = h
+	L.SetMetatable(ud, L.GetTypeMetatable(vocab.HandleMeta))
+	L.Push(ud)
+}
+
+// topoLedgerNetns is ledger:netns(name): make and record a named netns.
+func topoLedgerNetns(L *lua.LState) int {
+	t := checkLedger(L)
+	name := L.CheckString(2)
+	h, err := t.AddNetns(name)
+	if err != nil {
+		var ne *netns.Error
+		if errors.As(err, &ne) {
+			err = ne.Err
+		}
+		return vocab.Raise(L, "topo.up", name, err)
+	}
+	pushOwnedHandle(L, t, h)
+	return 1
+}
+
+// topoLedgerNetnsMany is ledger:netns_many({name…}): make and record named
+// namespaces, a few at a time, and return their handles in order.
+func topoLedgerNetnsMany(L *lua.LState) int {
+	t := checkLedger(L)
+	tb := L.CheckTable(2)
+	names := make([]string, 0, tb.Len())
+	for i := 1; i <= tb.Len(); i++ {
+		names = append(names, tb.RawGetInt(i).String())
+	}
+	hs, err := t.AddNetnsMany(names, 2)
+	out := L.CreateTable(len(hs), 0)
+	for _, h := range hs {
+		if h != nil {
+			pushOwnedHandle(L, t, h)
+			out.Append(L.Get(-1))
+			L.Pop(1)
+		}
+	}
+	if err != nil {
+		var ne *netns.Error
+		name := ""
+		if errors.As(err, &ne) {
+			name, err = ne.Name, ne.Err
+		}
+		return vocab.Raise(L, "topo.up", name, err)
+	}
+	L.Push(out)
+	return 1
+}
+
+// topoLedgerHost is ledger:host(): the lab's host namespace.
+func topoLedgerHost(L *lua.LState) int {
+	t := checkLedger(L)
+	h, err := t.Host()
+	if err != nil {
+		return vocab.Raise(L, "topo.up", "host", err)
+	}
+	pushOwnedHandle(L, t, h)
+	return 1
+}
+
+// topoLedgerHostLink is ledger:host_link(name [, index]).
+func topoLedgerHostLink(L *lua.LState) int {
+	if err := checkLedger(L).RecordHostLink(L.CheckString(2), L.OptInt(3, 0)); err != nil {
+		return (*vocab.Net)(nil).Fail(L, "topo.up", 2, err)
+	}
+	return 0
+}
+
+// topoLedgerDown is ledger:down().
+func topoLedgerDown(L *lua.LState) int {
+	if err := checkLedger(L).down(); err != nil {
+		return vocab.Raise(L, "topo.down", "", err)
+	}
+	return 0
+}
+
+// topoLedgerDone is ledger:done(): whether the lab is torn down (or
+// released).
+func topoLedgerDone(L *lua.LState) int {
+	L.Push(lua.LBool(checkLedger(L).Done()))
+	return 1
+}
+
+// topoLedgerNames is ledger:names().
+func topoLedgerNames(L *lua.LState) int {
+	names := checkLedger(L).Names()
+	out := L.CreateTable(len(names), 0)
+	for _, n := range names {
+		out.Append(lua.LString(n))
+	}
+	L.Push(out)
+	return 1
+}
+
+// topoLedgerGuard is ledger:guard(fn, …): it calls fn and, if fn raises,
+// tears the lab down before raising the error again. The teardown is Go,
+// so it runs even when the raise came from a cancelled script, when no
+// more Lua can run.
+func topoLedgerGuard(L *lua.LState) int {
+	return topoCall(L, false)
+}
+
+// topoLedgerRun is ledger:run(fn, …): it calls fn and tears the lab down
+// whatever happened, then returns fn's results or raises its error.
+func topoLedgerRun(L *lua.LState) int {
+	return topoCall(L, true)
+}
+
+func topoCall(L *lua.LState, always bool) int {
+	t := checkLedger(L)
+	fn := L.CheckFunction(2)
+	base := L.GetTop()
+	L.Push(fn)
+	for i := 3; i <= base; i++ {
+		L.Push(L.Get(i))
+	}
+	err := L.PCall(base-2, lua.MultRet, nil)
+	if err != nil || always {
+		terr := t.down()
+		if err != nil {
+			var api *lua.ApiError
+			if errors.As(err, &api) && api.Object != nil {
+				L.Error(api.Object, 0)
+			}
+			L.RaiseError("%s", err.Error())
+		}
+		if terr != nil {
+			return vocab.Raise(L, "topo.down", "", terr)
+		}
+	}
+	return L.GetTop() - base
+}

@@ -1,0 +1,106 @@
+//go:build linux
+
+package vocab
+
+import (
+	"sync"
+
+	"github.com/nsh-lua/nsh/bindings/core/netconf"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// HandleMeta is the registry key of the namespace handle class.
+var HandleMeta = ClassMeta("ns", "handle")
+
+// heldHandle is how a runtime holds a handle a script was given: closing
+// it closes the handle and the netlink connection cached on it.
+type heldHandle struct{ h *nsfs.Handle }
+
+func (hh heldHandle) Close() error { return CloseHandle(hh.h) }
+
+// conns caches one netlink connection per handle of a network namespace,
+// opened on first use by link, addr and route calls and closed with the
+// handle, so repeated ns=h calls cost no thread switch and no socket.
+var conns sync.Map // *nsfs.Handle → *netconf.Conn
+
+// PushHandle pushes h as a handle value; the runtime closes it at the end
+// if the script does not.
+func PushHandle(L *lua.LState, h *nsfs.Handle) {
+	ud := L.NewUserData()
+	ud.Value = h
+	L.SetMetatable(ud, L.GetTypeMetatable(HandleMeta))
+	Track(L, heldHandle{h})
+	L.Push(ud)
+}
+
+// ToHandle returns the handle v holds, open or closed, or nil.
+func ToHandle(v lua.LValue) *nsfs.Handle {
+	ud, ok := v.(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	h, _ := ud.Value.(*nsfs.Handle)
+	return h
+}
+
+// CheckHandle returns the open handle at argument n or raises.
+func CheckHandle(L *lua.LState, n int) *nsfs.Handle {
+	h := ToHandle(L.Get(n))
+	if h == nil {
+		L.ArgError(n, "namespace handle expected, got "+TypeName(L.Get(n)))
+	}
+	if h.Closed() {
+		L.ArgError(n, "handle is closed")
+	}
+	return h
+}
+
+// CloseHandle closes h and the connection cached on it.
+func CloseHandle(h *nsfs.Handle) error { return h.Close() }
+
+// ReleaseHandle closes h on behalf of the script and forgets it in L's
+// runtime.
+func ReleaseHandle(L *lua.LState, h *nsfs.Handle) error {
+	Untrack(L, heldHandle{h})
+	return CloseHandle(h)
+}
+
+// HandleConn returns the netlink connection of h, a network namespace
+// handle, opening it on first use.
+func HandleConn(h *nsfs.Handle) (*netconf.Conn, error) {
+	if c, ok := conns.Load(h); ok {
+		return c.(*netconf.Conn), nil
+	}
+	c, err := netconf.Open(h.Fd())
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := conns.LoadOrStore(h, c); loaded {
+		c.Close()
+		return old.(*netconf.Conn), nil
+	}
+	h.OnClose(func() {
+		if c, ok := conns.LoadAndDelete(h); ok {
+			c.(*netconf.Conn).Close()
+		}
+	})
+	return c, nil
+}
+
+// CheckNSType returns the namespace type named by argument n.
+func CheckNSType(L *lua.LState, n int) nsfs.Type {
+	t, err := nsfs.ParseType(CheckString(L, n))
+	if err != nil {
+		L.ArgError(n, err.Error()+Suggest(L.Get(n).String(), typeNames()))
+	}
+	return t
+}
+
+func typeNames() []string {
+	out := make([]string, len(nsfs.Types))
+	for i, t := range nsfs.Types {
+		out[i] = string(t)
+	}
+	return out
+}

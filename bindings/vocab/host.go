@@ -1,0 +1,83 @@
+package vocab
+
+import (
+	"io"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Host is what modules need of the runtime that owns a Lua state: where
+// output goes, the sources of chunks, and the list of what to release when
+// the runtime closes. States nsh was attached to have no Host.
+type Host interface {
+	// Track registers c to be closed when the runtime closes.
+	Track(c io.Closer)
+	// Untrack forgets c, once the script closed it itself.
+	Untrack(c io.Closer)
+	// Stdout receives print and the output of commands that inherit it.
+	Stdout() io.Writer
+	// Stderr receives diagnostics.
+	Stderr() io.Writer
+	// Source returns the text of a chunk the runtime loaded.
+	Source(chunk string) (string, bool)
+	// Compile compiles src as a chunk named name, with every mend.
+	Compile(src, name string) (*lua.LFunction, error)
+	// Modules is the module set the runtime opened.
+	Modules() Set
+}
+
+const hostKey = "nsh.host"
+
+// SetHost records h as the owner of L.
+func SetHost(L *lua.LState, h Host) {
+	ud := L.NewUserData()
+	ud.Value = h
+	L.SetField(L.Get(lua.RegistryIndex), hostKey, ud)
+}
+
+// HostOf returns the runtime that owns L, or nil for a state nsh was
+// attached to.
+func HostOf(L *lua.LState) Host {
+	ud, ok := L.GetField(L.Get(lua.RegistryIndex), hostKey).(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	h, _ := ud.Value.(Host)
+	return h
+}
+
+// Owned reports whether nsh owns L's thread (a runtime made by New).
+func Owned(L *lua.LState) bool { return HostOf(L) != nil }
+
+// Track registers c with L's runtime, if it has one.
+func Track(L *lua.LState, c io.Closer) {
+	if h := HostOf(L); h != nil {
+		h.Track(c)
+	}
+}
+
+// Untrack forgets c in L's runtime, if it has one.
+func Untrack(L *lua.LState, c io.Closer) {
+	if h := HostOf(L); h != nil {
+		h.Untrack(c)
+	}
+}
+
+const modulesKey = "nsh.modules"
+
+// SetModules records the module set opened in L, for help and completion.
+func SetModules(L *lua.LState, s Set) {
+	ud := L.NewUserData()
+	ud.Value = s
+	L.SetField(L.Get(lua.RegistryIndex), modulesKey, ud)
+}
+
+// ModulesOf returns the module set opened in L.
+func ModulesOf(L *lua.LState) Set {
+	ud, ok := L.GetField(L.Get(lua.RegistryIndex), modulesKey).(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	s, _ := ud.Value.(Set)
+	return s
+}
