@@ -117,7 +117,12 @@ local function ifname_for(plan, n, peer)
   end
   local node = plan.nodes[n]
   node.ports = node.ports + 1
-  if node.kind == "switch" then return "p" .. node.ports end
+  if node.kind == "switch" then
+    -- a switch in the shell's namespace puts its ports there: they carry
+    -- the prefix, as every name the lab makes on the host does
+    if node.opts.host then return plan.prefix .. n .. "p" .. node.ports end
+    return "p" .. node.ports
+  end
   return "eth" .. (node.ports - 1)
 end
 

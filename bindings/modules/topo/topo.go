@@ -35,7 +35,7 @@ func Module() *vocab.Module {
 			"names or maps name → options (`gw = \"10.0.1.1\"` for a default route, `routes = {{dst=, via=, dev=}, …}`, " +
 			"`host = true` for a switch). A link is `{\"a\", \"b\", ip = {\"10.0.0.1/24\", \"10.0.0.2/24\"}, mtu=}`; an " +
 			"end may name its interface (`\"a:eth5\"`); interfaces are eth0, eth1, … on hosts and routers and p1, p2, … " +
-			"on switches, and on the host side `PREFIX..PEER`. Namespaces are named `PREFIX..NODE`.\n\n" +
+			"on switches (`PREFIX..SWITCH..p1`, … for a switch in the shell's namespace), and on the host side `PREFIX..PEER`. Namespaces are named `PREFIX..NODE`.\n\n" +
 			"A lab `t` has `t.hosts`, `t.routers`, `t.switches`, `t.nodes` (by name), `t.prefix`, `t:down()` and " +
 			"`t:with(fn, …)`; a node `n` has `n.name`, `n.kind`, `n.netns` (the namespace's name) and `n.handle` " +
 			"(for `ns=`), `n:run(cmd | argv [, opts])` (a command, a string for /bin/sh -c, run inside the node's " +

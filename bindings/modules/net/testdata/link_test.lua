@@ -90,7 +90,7 @@ function test_bad_input_is_refused_before_the_kernel(t)
     {route.add, {{ns = a, via = "10.0.0.1"}}, "bad argument #1", "'dst' is required"},
     {link.add, {{ns = "/etc", name = "x0", type = "bridge"}}, "link.add: /etc:", "not a namespace file"},
     {link.add, {{ns = "../etc", name = "x0", type = "bridge"}}, "link.add: ../etc:", "no such file or directory"},
-    {link.list, {{ns = true}}, "bad argument #1", "a netns name, a namespace handle or a pid expected"},
+    {link.list, {{ns = true}}, "bad argument #1", "a netns name or a namespace file path expected, got boolean"},
     -- netlink's attributes are 32 bits: an mtu of 2^33 used to become 0 and
     -- silently take IPv4 off lo; a group of 2^32 would become 0.
     {link.set, {"lo", {ns = a, mtu = 2^33}}, "bad argument #2", "'mtu' must be an integer from 0 to 4294967295"},
