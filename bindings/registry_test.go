@@ -4,6 +4,7 @@ package bindings
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"os"
 	"regexp"
@@ -186,6 +187,52 @@ func checkBadCall(t *testing.T, e entry, value string) {
 	}
 	if !strings.Contains(msg, "bad argument #") {
 		t.Fatalf("%s(%s): want a 'bad argument #n' error, got: %s", e.name(), value, msg)
+	}
+	var le *LuaError
+	if !errors.As(err, &le) {
+		t.Fatalf("%s(%s): not a Lua error: %v", e.name(), value, err)
+	}
+	ev, ok := vocab.AsError(le.Value)
+	if !ok || ev.Op != e.name() || ev.Arg < 1 {
+		t.Fatalf("%s(%s): want the error value with op %q and arg set, got %#v (%s)", e.name(), value, e.name(), ev, msg)
+	}
+}
+
+// optionInArgs finds "name=" in a signature such as "{name=, type=, ns=}".
+var optionInArgs = regexp.MustCompile(`([a-z_]+)=`)
+
+// TestOptionsDeclared checks that every function whose signature shows an
+// options table declares each option once, with a kind and a doc, and that
+// the declaration names the function as the reference does.
+func TestOptionsDeclared(t *testing.T) {
+	for _, e := range allEntries() {
+		shown := optionInArgs.FindAllStringSubmatch(e.f.Args, -1)
+		if len(shown) == 0 {
+			continue
+		}
+		s := e.f.Opts
+		if s == nil {
+			t.Errorf("%s shows options %s but declares none", e.name(), e.f.Args)
+			continue
+		}
+		if s.Func != e.name() && !strings.HasSuffix(e.name(), "."+s.Func) {
+			t.Errorf("%s: its options are declared for %q", e.name(), s.Func)
+		}
+		seen := map[string]bool{}
+		for _, o := range s.Opts {
+			switch {
+			case seen[o.Name]:
+				t.Errorf("%s: option %s declared twice", e.name(), o.Name)
+			case o.Doc == "" || o.Kind.String() == "":
+				t.Errorf("%s: option %s has no doc or kind", e.name(), o.Name)
+			}
+			seen[o.Name] = true
+		}
+		for _, m := range shown {
+			if !seen[m[1]] {
+				t.Errorf("%s shows option %s but does not declare it", e.name(), m[1])
+			}
+		}
 	}
 }
 

@@ -42,7 +42,7 @@ func (foreignThread) Error() string {
 var errForeignThread error = foreignThread{}
 
 // badArgument matches gopher-lua's "[where: ]bad argument #n to NAME (msg)".
-var badArgument = regexp.MustCompile(`(?s)^(?:.*?: )?bad argument #(\d+) to (\S+) \((.*)\)$`)
+var badArgument = regexp.MustCompile(`(?s)bad argument #(\d+) to (.+?) \((.*)\)$`)
 
 // asNshError turns a "bad argument" error that names the function (as
 // short, 'short', (anonymous) or ?) into the error value; anything else
@@ -61,7 +61,7 @@ func asNshError(L *lua.LState, r any, short, name string) any {
 		return r
 	}
 	switch m[2] {
-	case "'" + short + "'", short, "(anonymous)", "?", "'?'":
+	case "'" + short + "'", short, "(anonymous)", "?", "'?'", "main chunk", "'main chunk'":
 	default:
 		return r
 	}

@@ -15,7 +15,7 @@ import (
 
 func execFuncs() []vocab.Func {
 	return []vocab.Func{
-		{Name: "exec", Args: "(name, argv… | {argv…, …})", Returns: "{code=, signal=, stdout=, stderr=}", Fn: netnsExec,
+		{Name: "exec", Args: "(name, argv… | {argv…, …})", Returns: "{code=, signal=, stdout=, stderr=}", Fn: netnsExec, Opts: ns.SpawnOpts("netns.exec", 2, ns.ArgvList),
 			Doc: "Runs a command as `ip netns exec` does (in the named network namespace and a new mount namespace with / a recursive slave, " +
 				"a fresh /sys, and each /etc/netns/NAME/* bound over /etc/*), waits for it and returns how it ended like ns.run; a table takes ns.run's options.",
 			Equiv: "ip netns exec NAME CMD…",

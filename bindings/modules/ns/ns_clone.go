@@ -21,7 +21,7 @@ func clonePart() *vocab.Module {
 	return &vocab.Module{
 		Name: "ns",
 		Funcs: []vocab.Func{
-			{Name: "clone", Args: "(fn, opts, …)", Returns: "process", Fn: nsClone,
+			{Name: "clone", Args: "(fn, opts, …)", Returns: "process", Fn: nsClone, Opts: SpawnOpts("ns.clone", 2, TypesList),
 				Doc: "Runs the Lua function fn(…) in a child process created in new namespaces (opts: a list of type names, or a table of ns.spawn's options with the types in its list part) " +
 					"and returns its process, whose wait() returns the exit code and fn's results; fn travels as its chunk's source, its plain-data upvalues and arguments are copied, and it sees the child's fresh globals.",
 				Equiv:   "clone(2) with CLONE_NEWPID|CLONE_NEWUTS",

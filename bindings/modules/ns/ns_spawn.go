@@ -24,13 +24,13 @@ func spawnPart() *vocab.Module {
 	return &vocab.Module{
 		Name: "ns",
 		Funcs: []vocab.Func{
-			{Name: "spawn", Args: "{argv…, new=, join=, …}", Returns: "process", Fn: nsSpawn,
+			{Name: "spawn", Args: "{argv…, new=, join=, …}", Returns: "process", Fn: nsSpawn, Opts: SpawnOpts("ns.spawn", 1, ArgvList),
 				Doc: "Starts a command in new namespaces (new = {types…}) and/or existing ones (join = handle, list, {type=handle} or pid with types = {…}, entered user namespace first), " +
 					"with uid_map/gid_map ({{inside, outside, count}…}), map_root, setgroups, hostname, mount_proc, propagation (default \"private\"), " +
 					"time = {monotonic=s, boottime=s}, cgroup, root, dir, env, stdin/stdout/stderr (\"inherit\", \"pipe\", \"null\" or a file path) and kill_on_exit (default true), and returns its process.",
 				Equiv:   "unshare -nuipmf CMD; nsenter -t PID -a CMD",
 				Example: "local p = ns.spawn{\"hostname\", new = {\"uts\"}, hostname = \"inside\", stdout = \"pipe\"}\nassert(p.stdout:read() == \"inside\")\nassert(p:wait() == 0)"},
-			{Name: "run", Args: "{argv…, …}", Returns: "{code=, signal=, stdout=, stderr=}", Fn: nsRun,
+			{Name: "run", Args: "{argv…, …}", Returns: "{code=, signal=, stdout=, stderr=}", Fn: nsRun, Opts: SpawnOpts("ns.run", 1, ArgvList),
 				Doc:     "Runs a command like ns.spawn, waits for it and returns how it ended with its output captured (unless stdout or stderr say otherwise).",
 				Equiv:   "unshare -n ip link",
 				Example: "local r = ns.run{\"ip\", \"-o\", \"link\", new = {\"net\"}}\nassert(r.code == 0)\nprint(r.stdout)"},

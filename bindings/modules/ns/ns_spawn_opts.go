@@ -16,10 +16,10 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// spawnOpts declares the options ns.spawn, ns.run, ns.clone and
+// SpawnOpts declares the options ns.spawn, ns.run, ns.clone and
 // netns.exec take: the one place to add a spawn option (then read it in
-// readSpawn and carry it in spawn.Spec).
-func spawnOpts(fn string, arg int, array string) *vocab.OptSet {
+// ReadSpawn and carry it in spawn.Spec).
+func SpawnOpts(fn string, arg int, array string) *vocab.OptSet {
 	return &vocab.OptSet{Func: fn, Arg: arg, Array: array, Opts: []vocab.Opt{
 		{Name: "new", Kind: vocab.Strings, Doc: "namespace types to create"},
 		{Name: "join", Kind: vocab.Namespace, Doc: "namespaces to join (any namespace form), user namespace first"},
@@ -43,6 +43,12 @@ func spawnOpts(fn string, arg int, array string) *vocab.OptSet {
 		{Name: "setpgid", Kind: vocab.Bool, Doc: "start the child in its own process group"},
 	}}
 }
+
+// What the list part of a spawn options table holds.
+const (
+	ArgvList  = "the command and its arguments"
+	TypesList = "namespace types to create"
+)
 
 // SpawnReq is a Spec read from Lua plus what must be released after the
 // child started (files it opened, handles of a pid target).
@@ -71,11 +77,11 @@ func (r *SpawnReq) Release() {
 // error nothing is left open: every resource is acquired after all checks
 // that can raise.
 func ReadSpawn(L *lua.LState, op string, n int, withArgv bool, defaults [3]string) *SpawnReq {
-	array := "the command and its arguments"
+	array := ArgvList
 	if !withArgv {
-		array = "namespace types to create"
+		array = TypesList
 	}
-	o := spawnOpts(op, n, array).Read(L, false)
+	o := SpawnOpts(op, n, array).Read(L, false)
 	tb := o.T
 	req := &SpawnReq{}
 	s := &req.Spec
