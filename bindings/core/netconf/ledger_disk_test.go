@@ -1,0 +1,283 @@
+//go:build linux
+
+package netconf_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nsh-lua/nsh/bindings/core/netconf"
+	"github.com/nsh-lua/nsh/bindings/core/netns"
+	"github.com/nsh-lua/nsh/bindings/testutil"
+	"golang.org/x/sys/unix"
+)
+
+// childEnv carries "DIR PREFIX STOP" to a re-executed test binary that
+// builds a lab with a ledger on disk and stops (blocks) at step STOP, or
+// runs to the end when STOP is "-".
+const childEnv = "NSH_TEST_LEDGER_CHILD"
+
+// buildLab builds a small lab step by step: namespaces one at a time and
+// in a batch, a host bridge, and veths from it into the namespaces.
+func buildLab(l *netconf.Ledger, p string, extra int) error {
+	a, err := l.AddNetns(p + "a")
+	if err != nil {
+		return err
+	}
+	if _, err := l.AddNetnsMany([]string{p + "b", p + "c", p + "d"}, 2); err != nil {
+		return err
+	}
+	if _, err := l.AddHostLink(netconf.LinkSpec{Name: p + "br", Type: "bridge", Up: true}); err != nil {
+		return err
+	}
+	if _, err := l.AddHostLink(netconf.LinkSpec{Name: p + "v0", Type: "veth", Peer: "eth0", PeerNS: a.Fd(), Master: p + "br", Up: true}); err != nil {
+		return err
+	}
+	for i := 1; i <= extra; i++ {
+		h, err := l.AddNetns(fmt.Sprintf("%sx%d", p, i))
+		if err != nil {
+			return err
+		}
+		if _, err := l.AddHostLink(netconf.LinkSpec{Name: fmt.Sprintf("%sw%d", p, i), Type: "veth", Peer: "eth0", PeerNS: h.Fd(), Master: p + "br"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ledgerChild is the child's whole life: build, say where it stopped,
+// wait to be killed.
+func ledgerChild() {
+	f := strings.Fields(os.Getenv(childEnv))
+	dir, prefix, stop := f[0], f[1], strings.ReplaceAll(f[2], "_", " ")
+	netconf.SetStepHook(func(step string) {
+		if step == stop {
+			fmt.Println("stopped at", step)
+			select {}
+		}
+	})
+	l, err := netconf.CreateLedger(dir, prefix)
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	fmt.Println("ready")
+	if err := buildLab(l, prefix, 15); err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	fmt.Println("built")
+	select {}
+}
+
+// runChild starts the builder and kills it (SIGKILL) once it printed a
+// line starting with until, plus wait.
+func runChild(t *testing.T, dir, prefix, stop, until string, wait time.Duration) string {
+	t.Helper()
+	cmd := exec.Command("/proc/self/exe", "-test.run=^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %s %s", childEnv, dir, prefix, strings.ReplaceAll(stop, " ", "_")))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	must(t, cmd.Start())
+	sc := bufio.NewScanner(out)
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if strings.HasPrefix(sc.Text(), until) || strings.HasPrefix(sc.Text(), "error") {
+			break
+		}
+	}
+	time.Sleep(wait)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if len(lines) == 0 || strings.HasPrefix(lines[len(lines)-1], "error") {
+		t.Fatalf("builder: %q", lines)
+	}
+	return strings.Join(lines, "; ")
+}
+
+// TestLedgerSurvivesKill kills a lab builder at each kind of step — after
+// writing a namespace or link down but before making it, after making a
+// link but before writing its index, and at a random moment — and checks
+// that the ledger it left removes everything it made.
+func TestLedgerSurvivesKill(t *testing.T) {
+	testutil.RequireRoot(t)
+	cases := []struct{ name, stop, until string }{
+		{"before-netns-batch", "netns add %[1]sb %[1]sc %[1]sd", "stopped"},
+		{"before-bridge", "link add %[1]sbr", "stopped"},
+		{"bridge-made", "link made %[1]sbr", "stopped"},
+		{"veth-made", "link made %[1]sw3", "stopped"},
+		{"random1", "-", "ready"},
+		{"random2", "-", "ready"},
+		{"random3", "-", "ready"},
+		{"random4", "-", "ready"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir, prefix := testutil.TempDir(t), testutil.Name(t)
+			t.Cleanup(func() { cleanupPrefix(prefix) })
+			wait := time.Duration(0)
+			if c.stop == "-" {
+				wait = time.Duration(10+rand.IntN(150)) * time.Millisecond
+			}
+			said := runChild(t, dir, prefix, fmt.Sprintf(c.stop, prefix), c.until, wait)
+			made := leftovers(prefix)
+			labs, err := netconf.ListLedgers(dir)
+			must(t, err)
+			if len(labs) != 1 || labs[0].Prefix != prefix || labs[0].Running || labs[0].Err != nil {
+				t.Fatalf("ListLedgers = %+v", labs)
+			}
+			t.Logf("builder said %q, killed; left %d objects; ledger: %d netns (%d live, %s), %d links",
+				said, len(made), labs[0].Netns, labs[0].Live, labs[0].State(), labs[0].Links)
+			l, err := netconf.LoadLedger(dir, prefix)
+			must(t, err)
+			must(t, l.Teardown())
+			if got := leftovers(prefix); len(got) > 0 {
+				t.Errorf("left behind after teardown: %q", got)
+			}
+			if labs, _ := netconf.ListLedgers(dir); len(labs) != 0 {
+				t.Errorf("ledger file still there: %+v", labs)
+			}
+		})
+	}
+}
+
+// cleanupPrefix removes what a failed test left (only names with prefix).
+func cleanupPrefix(prefix string) {
+	netns.DelAll(prefix)
+	for _, e := range leftovers(prefix) {
+		if strings.HasPrefix(e, "/sys/class/net/") {
+			exec.Command("ip", "link", "del", filepath.Base(e)).Run()
+		}
+	}
+}
+
+// TestLedgerFile builds a lab with its ledger on disk and checks the file,
+// the listing, the refusal of a second lab with the same prefix, and a
+// teardown from the file alone.
+func TestLedgerFile(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir, prefix := testutil.TempDir(t), testutil.Name(t)
+	t.Cleanup(func() { cleanupPrefix(prefix) })
+	l, err := netconf.CreateLedger(dir, prefix)
+	must(t, err)
+	must(t, buildLab(l, prefix, 2))
+	var rec struct {
+		Prefix string
+		Netns  []struct {
+			Name string
+			Ino  uint64
+		}
+		Links []struct {
+			Name  string
+			Index int
+			Kind  string
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, prefix+".json"))
+	must(t, err)
+	must(t, json.Unmarshal(data, &rec))
+	if rec.Prefix != prefix || len(rec.Netns) != 6 || len(rec.Links) != 4 {
+		t.Fatalf("ledger file: %s", data)
+	}
+	for _, n := range rec.Netns {
+		var st unix.Stat_t
+		must(t, unix.Stat(netns.Path(n.Name), &st))
+		if st.Ino != n.Ino {
+			t.Errorf("%s: recorded inode %d, /run/netns has %d", n.Name, n.Ino, st.Ino)
+		}
+	}
+	for _, k := range rec.Links {
+		var m []map[string]any
+		must(t, json.Unmarshal([]byte(testutil.Cmd(t, "ip", "-j", "-d", "link", "show", "dev", k.Name)), &m))
+		info, _ := m[0]["linkinfo"].(map[string]any)
+		if int(m[0]["ifindex"].(float64)) != k.Index || info["info_kind"] != k.Kind {
+			t.Errorf("link %+v, ip says %v", k, m[0])
+		}
+	}
+	labs, err := netconf.ListLedgers(dir)
+	must(t, err)
+	if len(labs) != 1 || !labs[0].Running || labs[0].State() != "live" || labs[0].Live != 6 || labs[0].Links != 4 {
+		t.Errorf("ListLedgers = %+v", labs)
+	}
+	if _, err := netconf.CreateLedger(dir, prefix); !errors.Is(err, unix.EEXIST) {
+		t.Errorf("second CreateLedger = %v, want EEXIST", err)
+	}
+	l.Release() // as a kept lab: the file stays
+	again, err := netconf.LoadLedger(dir, prefix)
+	must(t, err)
+	if strings.Join(again.Names(), " ") != strings.Join(l.Names(), " ") {
+		t.Errorf("loaded names %q, built %q", again.Names(), l.Names())
+	}
+	h, err := again.Handle(prefix + "a")
+	must(t, err)
+	c, err := again.Conn(h)
+	must(t, err)
+	if _, err := c.LinkGet("eth0"); err != nil {
+		t.Errorf("the loaded ledger's handle does not reach the lab: %v", err)
+	}
+	must(t, again.Teardown())
+	if got := leftovers(prefix); len(got) > 0 {
+		t.Errorf("left behind: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, prefix+".json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ledger file after teardown: %v", err)
+	}
+	for _, bad := range []string{"", "a/b", ".x"} {
+		if _, err := netconf.CreateLedger(dir, bad); !errors.Is(err, netconf.ErrInvalid) {
+			t.Errorf("CreateLedger(%q) = %v", bad, err)
+		}
+	}
+}
+
+// TestLedgerLeavesReplaced checks that a loaded ledger leaves alone what
+// now carries a recorded name but is not what it recorded: a namespace made
+// anew under the name, and a symlink.
+func TestLedgerLeavesReplaced(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir, prefix := testutil.TempDir(t), testutil.Name(t)
+	t.Cleanup(func() { cleanupPrefix(prefix) })
+	l, err := netconf.CreateLedger(dir, prefix)
+	must(t, err)
+	_, err = l.AddNetnsMany([]string{prefix + "a", prefix + "b"}, 2)
+	must(t, err)
+	l.Release()
+	must(t, netns.Del(prefix+"a"))
+	h, err := netns.Add(prefix + "a") // someone else's now
+	must(t, err)
+	h.Close()
+	other, err := netns.Add(prefix + "o")
+	must(t, err)
+	other.Close()
+	must(t, netns.Del(prefix+"b"))
+	must(t, os.Symlink(netns.Path(prefix+"o"), netns.Path(prefix+"b")))
+	t.Cleanup(func() { os.Remove(netns.Path(prefix + "b")) })
+	labs, _ := netconf.ListLedgers(dir)
+	if len(labs) != 1 || labs[0].Live != 0 || labs[0].State() != "gone" {
+		t.Errorf("ListLedgers = %+v", labs)
+	}
+	loaded, err := netconf.LoadLedger(dir, prefix)
+	must(t, err)
+	must(t, loaded.Teardown())
+	for _, name := range []string{"a", "o"} {
+		if _, err := os.Stat(netns.Path(prefix + name)); err != nil {
+			t.Errorf("teardown removed %s%s, which the lab did not make: %v", prefix, name, err)
+		}
+	}
+	if _, err := os.Lstat(netns.Path(prefix + "b")); err != nil {
+		t.Errorf("teardown removed the symlink %sb: %v", prefix, err)
+	}
+}
