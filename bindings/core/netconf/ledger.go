@@ -62,7 +62,7 @@ func (l *Ledger) Owns(h *nsfs.Handle) bool {
 		return true
 	}
 	for _, o := range l.handles {
-			if o == h && h != nil {
+		if o == h && h != nil {
 			return true
 		}
 	}
@@ -313,4 +313,3 @@ func (l *Ledger) closeConns() {
 		delete(l.conns, h)
 	}
 }
-
