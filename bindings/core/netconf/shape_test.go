@@ -84,6 +84,7 @@ func TestShapeRateReadBack(t *testing.T) {
 		{Rate: 10_000_000, Limit: 50},
 		{Rate: 8_000_000, Burst: 3000},
 		{Rate: 100_000, Burst: 1600, Limit: 7},
+		{Rate: 200_000, Limit: 9}, // same layout: changed in place
 		{Rate: 40_000_000_000},
 		{Limit: 20},
 	} {
@@ -111,6 +112,24 @@ func TestShapeRateReadBack(t *testing.T) {
 	must(t, a.c.ShapeSet("a0", netconf.Shape{}))
 	if got, _ := a.c.ShapeGet("a0"); !got.Zero() {
 		t.Errorf("ShapeSet(zero) left %+v", got)
+	}
+}
+
+// TestShapeLeavesOthersQdisc checks that a root qdisc Shape does not make
+// reads as no shaping and survives ShapeDel, and that ShapeSet replaces it.
+func TestShapeLeavesOthersQdisc(t *testing.T) {
+	a, _ := shapedPair(t)
+	testutil.Cmd(t, "tc", "-n", a.name, "qdisc", "replace", "dev", "a0", "root", "handle", "5:", "htb", "default", "1")
+	if got, err := a.c.ShapeGet("a0"); err != nil || !got.Zero() {
+		t.Errorf("ShapeGet over htb = %+v, %v", got, err)
+	}
+	must(t, a.c.ShapeDel("a0"))
+	if q := tcQdiscs(t, a.name, "a0"); len(q) != 1 || q[0]["kind"] != "htb" {
+		t.Errorf("ShapeDel touched htb: %v", q)
+	}
+	must(t, a.c.ShapeSet("a0", netconf.Shape{Rate: 1_000_000}))
+	if q := tcQdiscs(t, a.name, "a0"); len(q) != 1 || q[0]["kind"] != "tbf" || q[0]["handle"] != "1:" {
+		t.Errorf("ShapeSet over htb: tc shows %v", q)
 	}
 }
 
