@@ -177,8 +177,12 @@ func (l *Ledger) marshal() ([]byte, error) {
 }
 
 // write replaces the file atomically: a temporary file in the same
-// directory, synced, renamed over it (or, when exclusive, linked to its
-// name, which fails if it exists), and the directory synced.
+// directory, synced, then renamed over it (or, when exclusive, linked to
+// its name, which fails if it exists). A reader, or a process killed at any
+// moment, sees the old content or the new, never a mix. The directory is
+// not synced: a ledger only has to outlive its process, not the machine,
+// whose namespaces and links die with it (and syncing it costs another
+// journal commit per step on a disk-backed /run).
 func (f *ledgerFile) write(data []byte, exclusive bool) error {
 	tmp, err := os.CreateTemp(f.dir, "."+f.prefix+".*.tmp")
 	if err != nil {
@@ -202,10 +206,6 @@ func (f *ledgerFile) write(data []byte, exclusive bool) error {
 	}
 	if err != nil {
 		return fmt.Errorf("lab ledger: %w", err)
-	}
-	if d, err := os.Open(f.dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -281,3 +281,42 @@ func TestLedgerLeavesReplaced(t *testing.T) {
 		t.Errorf("teardown removed the symlink %sb: %v", prefix, err)
 	}
 }
+
+// BenchmarkLedgerAddNetns compares making namespaces with a ledger kept in
+// memory and one kept on disk, one at a time (two atomic writes each) and
+// in batches of 50 (two writes a batch), per namespace.
+func BenchmarkLedgerAddNetns(b *testing.B) {
+	testutil.RequireRoot(b)
+	for _, disk := range []bool{false, true} {
+		for _, batch := range []int{1, 50} {
+			name := fmt.Sprintf("%s/batch=%d", map[bool]string{false: "memory", true: "disk"}[disk], batch)
+			b.Run(name, func(b *testing.B) { benchLedger(b, disk, batch) })
+		}
+	}
+}
+
+func benchLedger(b *testing.B, disk bool, batch int) {
+	prefix := testutil.Name(b)
+	l := netconf.NewLedger()
+	if disk {
+		dir := "/run/" + prefix + "-labs" // where /run/nsh/labs is
+		b.Cleanup(func() { os.RemoveAll(dir) })
+		var err error
+		if l, err = netconf.CreateLedger(dir, prefix); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Cleanup(func() { l.Teardown() })
+	n := 0
+	for b.Loop() {
+		names := make([]string, batch)
+		for i := range names {
+			names[i] = fmt.Sprintf("%s-%d", prefix, n)
+			n++
+		}
+		if _, err := l.AddNetnsMany(names, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/1e6, "ms/netns")
+}

@@ -155,3 +155,26 @@ func FuzzParsePercentSize(f *testing.F) {
 		}
 	})
 }
+
+func TestParseShape(t *testing.T) {
+	s, err := netconf.ParseShape(map[string]string{"rate": "10mbit", "burst": "32kb", "delay": "20ms",
+		"jitter": "1ms", "loss": "1%", "duplicate": "0.5", "reorder": "2%", "limit": "100"})
+	want := netconf.Shape{Rate: 10_000_000, Burst: 32 << 10, Delay: 20 * time.Millisecond, Jitter: time.Millisecond,
+		Loss: 1, Duplicate: 0.5, Reorder: 2, Limit: 100}
+	if err != nil || s != want {
+		t.Errorf("ParseShape = %+v, %v", s, err)
+	}
+	if got := s.String(); got != "rate 10Mbit burst 32768b delay 20ms jitter 1ms loss 1% duplicate 0.5% reorder 2% limit 100" {
+		t.Errorf("String() = %q", got)
+	}
+	for in, msg := range map[string]string{
+		"speed": `unknown shape field "speed": want one of rate, burst, delay, jitter, loss, duplicate, reorder, limit`,
+		"limit": `limit: invalid limit "x": want a number of packets`,
+		"rate":  `rate: invalid rate "x": want a number such as 10mbit`,
+	} {
+		_, err := netconf.ParseShape(map[string]string{in: "x"})
+		if err == nil || err.Error() != msg || !errors.Is(err, netconf.ErrInvalid) {
+			t.Errorf("ParseShape(%s=x) = %v\n want %q", in, err, msg)
+		}
+	}
+}
