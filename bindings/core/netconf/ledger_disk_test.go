@@ -320,3 +320,40 @@ func benchLedger(b *testing.B, disk bool, batch int) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/1e6, "ms/netns")
 }
+
+// TestLedgerOtherHost checks that a ledger loaded in another network
+// namespace than the one its host links were made in refuses to delete
+// them, keeps them in the file, and that a later teardown from the right
+// namespace finishes the job.
+func TestLedgerOtherHost(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir, prefix := testutil.TempDir(t), testutil.Name(t)
+	t.Cleanup(func() { cleanupPrefix(prefix) })
+	l, err := netconf.CreateLedger(dir, prefix)
+	must(t, err)
+	must(t, buildLab(l, prefix, 0))
+	l.Release()
+	elsewhere := newLab(t)
+	var terr error
+	inNS(t, elsewhere.fd, func() {
+		loaded, err := netconf.LoadLedger(dir, prefix)
+		if err != nil {
+			terr = err
+			return
+		}
+		terr = loaded.Teardown()
+	})
+	if !errors.Is(terr, unix.EXDEV) {
+		t.Fatalf("teardown from another namespace = %v, want EXDEV", terr)
+	}
+	labs, _ := netconf.ListLedgers(dir)
+	if got := leftovers(prefix); len(labs) != 1 || labs[0].Netns != 0 || labs[0].Links != 2 || len(got) != 1 {
+		t.Fatalf("after the refused teardown: ledger %+v, left %q", labs, got)
+	}
+	loaded, err := netconf.LoadLedger(dir, prefix)
+	must(t, err)
+	must(t, loaded.Teardown())
+	if got := leftovers(prefix); len(got) > 0 {
+		t.Errorf("left behind: %q", got)
+	}
+}
