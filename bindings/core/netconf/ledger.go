@@ -282,13 +282,15 @@ func (l *Ledger) Handle(name string) (*nsfs.Handle, error) {
 func (l *Ledger) Done() bool { return l.done }
 
 // Release closes the ledger's handles and forgets the lab without tearing
-// it down: its namespaces stay, named, for `ip netns` and later scripts.
+// it down: its namespaces stay, named, for `ip netns` and later scripts. A
+// ledger on disk stays there, unlocked, for LoadLedger.
 func (l *Ledger) Release() {
 	if l.done {
 		return
 	}
 	l.done = true
 	l.closeHandles()
+	l.disk.unlock(false)
 }
 
 // closeHandles closes the cached connections (their sockets would keep the

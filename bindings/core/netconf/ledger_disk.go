@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -21,20 +20,69 @@ import (
 // over network namespaces, use a directory of their own.
 const LedgerDir = "/run/nsh/labs"
 
-// ledgerFile is where a ledger is kept on disk.
-type ledgerFile struct{ dir, prefix string }
+// ledgerFile is where a ledger is kept on disk. While a process builds or
+// holds the lab it holds an flock on a lock file beside it: the kernel
+// drops it when the process dies, however it dies.
+type ledgerFile struct {
+	dir, prefix string
+	lock        *os.File
+}
 
-func (f *ledgerFile) path() string { return filepath.Join(f.dir, f.prefix+".json") }
+func (f *ledgerFile) path() string     { return filepath.Join(f.dir, f.prefix+".json") }
+func (f *ledgerFile) lockPath() string { return filepath.Join(f.dir, "."+f.prefix+".lock") }
+
+// ErrBusy marks a lab whose ledger another process holds (it is building
+// the lab, or keeps it); it wraps unix.EBUSY.
+var ErrBusy = fmt.Errorf("lab in use by another process: %w", unix.EBUSY)
+
+// lockFile takes the lab's lock, or fails with ErrBusy.
+func (f *ledgerFile) lockFile() error {
+	lf, err := os.OpenFile(f.lockPath(), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("lab ledger: %w", err)
+	}
+	if err := unix.Flock(int(lf.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		lf.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return fmt.Errorf("lab ledger: %s: %w", f.prefix, ErrBusy)
+		}
+		return fmt.Errorf("lab ledger: lock %s: %w", f.lockPath(), err)
+	}
+	f.lock = lf
+	return nil
+}
+
+// unlock drops the lab's lock; remove also removes the lock file (the lab
+// is gone). A nil f does nothing.
+func (f *ledgerFile) unlock(remove bool) {
+	if f == nil || f.lock == nil {
+		return
+	}
+	if remove {
+		os.Remove(f.lockPath())
+	}
+	f.lock.Close()
+	f.lock = nil
+}
+
+// locked reports whether some process holds the lab's lock.
+func (f *ledgerFile) locked() bool {
+	lf, err := os.Open(f.lockPath())
+	if err != nil {
+		return false
+	}
+	defer lf.Close()
+	return unix.Flock(int(lf.Fd()), unix.LOCK_SH|unix.LOCK_NB) != nil
+}
 
 // ledgerRecord is a ledger's file. A namespace without an inode and a link
 // without an index were being made when the record was written.
 type ledgerRecord struct {
-	Prefix   string         `json:"prefix"`
-	PID      int            `json:"pid"`       // the process that wrote the record
-	PIDStart uint64         `json:"pid_start"` // its start time, against pid reuse
-	Host     idRecord       `json:"host"`      // the namespace the host links are in
-	Netns    []netnsRecord  `json:"netns"`
-	Links    []hostLinkJSON `json:"links"`
+	Prefix string         `json:"prefix"`
+	PID    int            `json:"pid"`  // the process that wrote the record
+	Host   idRecord       `json:"host"` // the namespace the host links are in
+	Netns  []netnsRecord  `json:"netns"`
+	Links  []hostLinkJSON `json:"links"`
 }
 
 type idRecord struct {
@@ -58,9 +106,10 @@ type hostLinkJSON struct {
 var stepHook = func(step string) {}
 
 // CreateLedger starts the ledger of a new lab, kept in dir (LedgerDir by
-// default) as PREFIX.json. It fails with EEXIST when a ledger for prefix is
-// there already: that lab is live or left behind, for LoadLedger. The
-// calling thread's network namespace becomes the lab's host namespace.
+// default) as PREFIX.json, and holds the lab's lock until Release or
+// Teardown. It fails with EEXIST when a ledger for prefix is there already:
+// that lab is live or left behind, for LoadLedger. The calling thread's
+// network namespace becomes the lab's host namespace.
 func CreateLedger(dir, prefix string) (*Ledger, error) {
 	if err := validPrefix(prefix); err != nil {
 		return nil, err
@@ -72,7 +121,11 @@ func CreateLedger(dir, prefix string) (*Ledger, error) {
 	if _, err := l.Host(); err != nil {
 		return nil, err
 	}
-	l.disk = &ledgerFile{dir, prefix}
+	l.disk = &ledgerFile{dir: dir, prefix: prefix}
+	if err := l.disk.lockFile(); err != nil {
+		l.host.Close()
+		return nil, err
+	}
 	data, err := l.marshal()
 	if err == nil {
 		err = l.disk.write(data, true)
@@ -85,15 +138,21 @@ func CreateLedger(dir, prefix string) (*Ledger, error) {
 }
 
 // LoadLedger reads the ledger of lab prefix from dir, for Teardown (or for
-// more building): the namespaces it names are opened only when asked for
-// (Handle), after checking they are the ones recorded.
+// more building), and takes the lab's lock: it fails with ErrBusy while
+// another process holds the lab (builds it, or has not released it). The
+// namespaces the ledger names are opened only when asked for (Handle),
+// after checking they are the ones recorded.
 func LoadLedger(dir, prefix string) (*Ledger, error) {
 	if err := validPrefix(prefix); err != nil {
 		return nil, err
 	}
-	f := &ledgerFile{dir, prefix}
+	f := &ledgerFile{dir: dir, prefix: prefix}
+	if err := f.lockFile(); err != nil {
+		return nil, err
+	}
 	r, err := readRecord(f.path())
 	if err != nil {
+		f.unlock(false)
 		return nil, err
 	}
 	l := NewLedger()
@@ -151,16 +210,20 @@ func (l *Ledger) finish() error {
 		return nil
 	}
 	if len(l.names) > 0 || len(l.hostLinks) > 0 {
-		return l.save()
+		err := l.save()
+		l.disk.unlock(false)
+		return err
 	}
-	if err := os.Remove(l.disk.path()); err != nil && !errors.Is(err, os.ErrNotExist) {
+	err := os.Remove(l.disk.path())
+	l.disk.unlock(true)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("lab ledger: %w", err)
 	}
 	return nil
 }
 
 func (l *Ledger) marshal() ([]byte, error) {
-	r := ledgerRecord{Prefix: l.disk.prefix, PID: os.Getpid(), PIDStart: startTime(os.Getpid()),
+	r := ledgerRecord{Prefix: l.disk.prefix, PID: os.Getpid(),
 		Netns: []netnsRecord{}, Links: []hostLinkJSON{}}
 	host := l.hostID
 	if l.host != nil && !l.host.Closed() {
@@ -210,31 +273,12 @@ func (f *ledgerFile) write(data []byte, exclusive bool) error {
 	return nil
 }
 
-// startTime returns the start time of process pid (field 22 of
-// /proc/PID/stat, in clock ticks since boot), or 0.
-func startTime(pid int) uint64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 20 {
-		return 0
-	}
-	v, _ := strconv.ParseUint(f[19], 10, 64)
-	return v
-}
-
 // LabInfo describes a ledger found on disk.
 type LabInfo struct {
 	Prefix  string // the lab's prefix (the file's name)
 	Path    string // the ledger file
 	PID     int    // the process that last wrote it
-	Running bool   // that process still runs
+	Running bool   // a process holds the lab (builds or keeps it); false: left behind
 	Netns   int    // namespaces recorded
 	Live    int    // of those, how many still exist as recorded
 	Links   int    // host links recorded
@@ -285,7 +329,7 @@ func labInfo(dir, prefix string) LabInfo {
 		return info
 	}
 	info.PID, info.Netns, info.Links = r.PID, len(r.Netns), len(r.Links)
-	info.Running = r.PID > 0 && r.PIDStart != 0 && startTime(r.PID) == r.PIDStart
+	info.Running = (&ledgerFile{dir: dir, prefix: prefix}).locked()
 	for _, n := range r.Netns {
 		if h, err := openRecorded(n.Name, nsID{n.Dev, n.Ino}); err == nil {
 			h.Close()

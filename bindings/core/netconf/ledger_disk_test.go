@@ -214,10 +214,19 @@ func TestLedgerFile(t *testing.T) {
 	if len(labs) != 1 || !labs[0].Running || labs[0].State() != "live" || labs[0].Live != 6 || labs[0].Links != 4 {
 		t.Errorf("ListLedgers = %+v", labs)
 	}
-	if _, err := netconf.CreateLedger(dir, prefix); !errors.Is(err, unix.EEXIST) {
-		t.Errorf("second CreateLedger = %v, want EEXIST", err)
+	if _, err := netconf.CreateLedger(dir, prefix); !errors.Is(err, netconf.ErrBusy) {
+		t.Errorf("second CreateLedger while the builder holds the lab = %v, want ErrBusy", err)
+	}
+	if _, err := netconf.LoadLedger(dir, prefix); !errors.Is(err, netconf.ErrBusy) || !errors.Is(err, unix.EBUSY) {
+		t.Errorf("LoadLedger while the builder holds the lab = %v, want ErrBusy", err)
 	}
 	l.Release() // as a kept lab: the file stays
+	if _, err := netconf.CreateLedger(dir, prefix); !errors.Is(err, unix.EEXIST) {
+		t.Errorf("CreateLedger over a kept lab = %v, want EEXIST", err)
+	}
+	if labs, _ := netconf.ListLedgers(dir); len(labs) != 1 || labs[0].Running {
+		t.Errorf("ListLedgers after Release = %+v", labs)
+	}
 	again, err := netconf.LoadLedger(dir, prefix)
 	must(t, err)
 	if strings.Join(again.Names(), " ") != strings.Join(l.Names(), " ") {
@@ -358,5 +367,43 @@ func TestLedgerOtherHost(t *testing.T) {
 	must(t, loaded.Teardown())
 	if got := leftovers(prefix); len(got) > 0 {
 		t.Errorf("left behind: %q", got)
+	}
+}
+
+// TestLedgerStub checks what a teardown does with /run/netns files that are
+// not namespaces: the empty file netns.Add makes before mounting is removed
+// for a namespace recorded as being made (a kill at that moment leaves
+// it), and left alone otherwise.
+func TestLedgerStub(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir, p := testutil.TempDir(t), testutil.Name(t)
+	t.Cleanup(func() {
+		for _, n := range []string{"z", "y", "x"} {
+			os.Remove(netns.Path(p + n))
+		}
+	})
+	rec := fmt.Sprintf(`{"prefix": %q, "pid": 1, "host": {}, "links": [], "netns": [
+		{"name": "%[1]sz"}, {"name": "%[1]sy", "dev": 1, "ino": 2}, {"name": "%[1]sx"}]}`, p)
+	must(t, os.WriteFile(filepath.Join(dir, p+".json"), []byte(rec), 0o644))
+	must(t, os.WriteFile(netns.Path(p+"z"), nil, 0o444))
+	must(t, os.WriteFile(netns.Path(p+"y"), nil, 0o444))
+	must(t, os.WriteFile(netns.Path(p+"x"), []byte("someone's"), 0o444))
+	l, err := netconf.LoadLedger(dir, p)
+	must(t, err)
+	must(t, l.Teardown())
+	if _, err := os.Stat(netns.Path(p + "z")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the stub of a namespace being made is still there: %v", err)
+	}
+	for _, n := range []string{"y", "x"} {
+		if _, err := os.Stat(netns.Path(p + n)); err != nil {
+			t.Errorf("teardown removed %s%s: %v", p, n, err)
+		}
+	}
+	must(t, os.WriteFile(filepath.Join(dir, p+".json"), []byte(`{"prefix": "x", "bogus": 1}`), 0o644))
+	if _, err := netconf.LoadLedger(dir, p); !errors.Is(err, netconf.ErrInvalid) {
+		t.Errorf("LoadLedger of a bad file = %v", err)
+	}
+	if labs, _ := netconf.ListLedgers(dir); len(labs) != 1 || labs[0].Err == nil {
+		t.Errorf("ListLedgers of a bad file = %+v", labs)
 	}
 }
