@@ -178,3 +178,25 @@ func TestParseShape(t *testing.T) {
 		}
 	}
 }
+
+// TestShapeKept checks what Kept predicts the kernel keeps, without a
+// kernel: defaults filled in, values in the kernel's units.
+func TestShapeKept(t *testing.T) {
+	cases := []struct{ in, want netconf.Shape }{
+		{netconf.Shape{Rate: 10_000_000}, netconf.Shape{Rate: 10_000_000, Burst: 12500}},
+		{netconf.Shape{Rate: 1_000_000}, netconf.Shape{Rate: 1_000_000, Burst: 1514}},
+		{netconf.Shape{Delay: 20 * time.Millisecond, Loss: 1}, netconf.Shape{Delay: 20 * time.Millisecond, Loss: 1, Limit: 1000}},
+		{netconf.Shape{Delay: time.Microsecond}, netconf.Shape{Delay: 960 * time.Nanosecond, Limit: 1000}}, // 15 ticks of 64 ns
+		{netconf.Shape{Rate: 8_000_000, Delay: 5 * time.Millisecond, Jitter: time.Millisecond, Reorder: 25, Duplicate: 0.1, Limit: 50},
+			netconf.Shape{Rate: 8_000_000, Burst: 10000, Delay: 5 * time.Millisecond, Jitter: time.Millisecond, Reorder: 25, Duplicate: 0.1, Limit: 50}},
+		{netconf.Shape{Limit: 7}, netconf.Shape{Limit: 7}},
+	}
+	for _, c := range cases {
+		if got, err := c.in.Kept(1500); err != nil || got != c.want {
+			t.Errorf("Kept(%v) = %+v, %v\n want %+v", c.in, got, err, c.want)
+		}
+	}
+	if _, err := (netconf.Shape{Jitter: 1}).Kept(1500); !errors.Is(err, netconf.ErrInvalid) {
+		t.Errorf("Kept of jitter without delay = %v", err)
+	}
+}
