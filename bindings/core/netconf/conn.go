@@ -8,13 +8,16 @@ import (
 
 	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
+	vnetns "github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
 // Conn is a netlink connection whose sockets live inside one network
 // namespace. It is safe for use by one goroutine at a time.
 type Conn struct {
-	h *netlink.Handle
+	h   *netlink.Handle
+	raw *nl.SocketHandle // for requests netlink.Handle cannot build (fifo qdiscs)
 }
 
 // Open opens a Conn inside the network namespace that nsfd refers to. The
@@ -28,13 +31,13 @@ type Conn struct {
 // unprivileged user can read its own namespace's links.
 func Open(nsfd int) (*Conn, error) {
 	type result struct {
-		h   *netlink.Handle
+		c   *Conn
 		err error
 	}
 	ch := make(chan result, 1)
 	osthread.Go(func() { // never the main thread, which must not even visit
-		h, back, err := openIn(nsfd)
-		ch <- result{h, err}
+		c, back, err := openIn(nsfd)
+		ch <- result{c, err}
 		if back {
 			runtime.UnlockOSThread() // in its own namespace again: reusable
 		}
@@ -43,13 +46,13 @@ func Open(nsfd int) (*Conn, error) {
 	if r.err != nil {
 		return nil, fmt.Errorf("netlink open: %w", r.err)
 	}
-	return &Conn{h: r.h}, nil
+	return r.c, nil
 }
 
-// openIn opens a netlink handle whose socket lives in the namespace of
-// nsfd, from the calling locked thread, and reports whether the thread
-// ended in its own namespace again.
-func openIn(nsfd int) (h *netlink.Handle, back bool, err error) {
+// openIn opens a Conn whose sockets live in the namespace of nsfd, from the
+// calling locked thread, and reports whether the thread ended in its own
+// namespace again.
+func openIn(nsfd int) (c *Conn, back bool, err error) {
 	self, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, false, fmt.Errorf("open own namespace: %w", err)
@@ -63,14 +66,28 @@ func openIn(nsfd int) (h *netlink.Handle, back bool, err error) {
 		return nil, true, fmt.Errorf("stat namespace: %w", err)
 	}
 	if own.Ino == target.Ino && own.Dev == target.Dev {
-		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
-		return h, true, err
+		c, err = newConn()
+		return c, true, err
 	}
 	if err := unix.Setns(nsfd, unix.CLONE_NEWNET); err != nil {
 		return nil, true, fmt.Errorf("enter network namespace: %w", err)
 	}
-	h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
-	return h, unix.Setns(self, unix.CLONE_NEWNET) == nil, err
+	c, err = newConn()
+	return c, unix.Setns(self, unix.CLONE_NEWNET) == nil, err
+}
+
+// newConn opens a Conn's sockets in the calling thread's namespace.
+func newConn() (*Conn, error) {
+	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, err
+	}
+	s, err := nl.GetNetlinkSocketAt(vnetns.None(), vnetns.None(), unix.NETLINK_ROUTE)
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	return &Conn{h: h, raw: &nl.SocketHandle{Socket: s}}, nil
 }
 
 // ErrClosed is returned by every call on a closed Conn.
@@ -89,6 +106,7 @@ func (c *Conn) check(op, name string) error {
 func (c *Conn) Close() {
 	if c.h != nil {
 		c.h.Close()
-		c.h = nil
+		c.raw.Close()
+		c.h, c.raw = nil, nil
 	}
 }

@@ -3,20 +3,22 @@
 package netconf
 
 import (
-	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/core/netns"
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
 // Ledger records what one lab build made — named network namespaces, and
 // links in a namespace the lab does not own (the "host" one) — so that
-// Teardown removes exactly that, and only once.
+// Teardown removes exactly that, and only once. A ledger made by
+// CreateLedger or LoadLedger is also kept on disk (see ledger_disk.go):
+// every step is written down before it is made and again after, so a
+// process killed mid-build leaves a file that covers everything it made.
 //
 // Teardown deletes namespaces, not links: the kernel removes every link
 // inside a namespace with it, including veth peers whose other end is in the
@@ -25,11 +27,14 @@ import (
 // index still has the recorded name.
 type Ledger struct {
 	names     []string
-	handles   []*nsfs.Handle
+	handles   []*nsfs.Handle // nil for a namespace not open (loaded, or being made)
+	ids       []nsID         // the namespaces' identities; zero while being made
 	host      *nsfs.Handle
+	hostID    nsID // the host namespace of a loaded ledger, checked before deleting links
 	hostLinks []hostLink
 	conns     map[*nsfs.Handle]*Conn
 	done      bool
+	disk      *ledgerFile // nil: kept in memory only
 	// VanishWait bounds how long Teardown waits for host-side veth ends to
 	// go with their namespaces before deleting them itself.
 	VanishWait time.Duration
@@ -37,8 +42,14 @@ type Ledger struct {
 
 type hostLink struct {
 	name  string
-	index int
+	index int    // 0 while being made
+	kind  string // link type, "" when not known
 }
+
+// nsID identifies a namespace: the device and inode of its nsfs file.
+type nsID struct{ dev, ino uint64 }
+
+func idOf(h *nsfs.Handle) nsID { return nsID{h.Dev(), h.Inode()} }
 
 // NewLedger returns an empty ledger.
 func NewLedger() *Ledger {
@@ -51,7 +62,7 @@ func (l *Ledger) Owns(h *nsfs.Handle) bool {
 		return true
 	}
 	for _, o := range l.handles {
-		if o == h {
+		if o == h && h != nil {
 			return true
 		}
 	}
@@ -84,6 +95,15 @@ func (l *Ledger) AddNetnsMany(names []string, workers int) ([]*nsfs.Handle, erro
 	if l.done {
 		return nil, fmt.Errorf("netns add: the lab is torn down: %w", unix.EINVAL)
 	}
+	first := len(l.names)
+	for _, name := range names {
+		l.addEntry(name, nil)
+	}
+	if err := l.save(); err != nil {
+		l.truncate(first)
+		return nil, err
+	}
+	stepHook("netns add " + strings.Join(names, " "))
 	hs := make([]*nsfs.Handle, len(names))
 	errs := make([]error, len(names))
 	next := make(chan int)
@@ -102,16 +122,35 @@ func (l *Ledger) AddNetnsMany(names []string, workers int) ([]*nsfs.Handle, erro
 	}
 	close(next)
 	wg.Wait()
-	var first error
+	l.truncate(first)
+	var firstErr error
 	for i, h := range hs {
 		if h != nil {
-			l.names = append(l.names, names[i])
-			l.handles = append(l.handles, h)
-		} else if first == nil {
-			first = errs[i]
+			l.addEntry(names[i], h)
+		} else if firstErr == nil {
+			firstErr = errs[i]
 		}
 	}
-	return hs, first
+	if err := l.save(); err != nil && firstErr == nil {
+		firstErr = err
+	}
+	return hs, firstErr
+}
+
+// addEntry records a namespace; h is nil while it is being made.
+func (l *Ledger) addEntry(name string, h *nsfs.Handle) {
+	var id nsID
+	if h != nil {
+		id = idOf(h)
+	}
+	l.names = append(l.names, name)
+	l.handles = append(l.handles, h)
+	l.ids = append(l.ids, id)
+}
+
+// truncate forgets the namespaces recorded from index n on.
+func (l *Ledger) truncate(n int) {
+	l.names, l.handles, l.ids = l.names[:n], l.handles[:n], l.ids[:n]
 }
 
 // AddNetns creates the named network namespace, records it, and returns a
@@ -120,13 +159,21 @@ func (l *Ledger) AddNetns(name string) (*nsfs.Handle, error) {
 	if l.done {
 		return nil, fmt.Errorf("netns add: %s: the lab is torn down: %w", name, unix.EINVAL)
 	}
-	h, err := netns.Add(name)
-	if err != nil {
+	n := len(l.names)
+	l.addEntry(name, nil)
+	if err := l.save(); err != nil {
+		l.truncate(n)
 		return nil, err
 	}
-	l.names = append(l.names, name)
-	l.handles = append(l.handles, h)
-	return h, nil
+	stepHook("netns add " + name)
+	h, err := netns.Add(name)
+	l.truncate(n)
+	if err != nil {
+		l.save()
+		return nil, err
+	}
+	l.addEntry(name, h)
+	return h, l.save()
 }
 
 // Host returns a handle (owned by the ledger) to the network namespace the
@@ -160,8 +207,41 @@ func (l *Ledger) RecordHostLink(name string, index int) error {
 		}
 		index = link.Index
 	}
-	l.hostLinks = append(l.hostLinks, hostLink{name, index})
-	return nil
+	l.hostLinks = append(l.hostLinks, hostLink{name: name, index: index})
+	return l.save()
+}
+
+// AddHostLink creates a link in the host namespace as LinkAdd does and
+// records it: by name before the request (so a kill during it leaves the
+// name on record) and by name and index after. It returns the index.
+func (l *Ledger) AddHostLink(s LinkSpec) (int, error) {
+	if l.done {
+		return 0, fmt.Errorf("link add: %s: the lab is torn down: %w", s.Name, unix.EINVAL)
+	}
+	h, err := l.Host()
+	if err != nil {
+		return 0, err
+	}
+	c, err := l.Conn(h)
+	if err != nil {
+		return 0, err
+	}
+	n := len(l.hostLinks)
+	l.hostLinks = append(l.hostLinks, hostLink{name: s.Name, kind: s.Type})
+	if err := l.save(); err != nil {
+		l.hostLinks = l.hostLinks[:n]
+		return 0, err
+	}
+	stepHook("link add " + s.Name)
+	index, err := c.LinkAdd(s)
+	if err != nil {
+		l.hostLinks = l.hostLinks[:n]
+		l.save()
+		return 0, err
+	}
+	stepHook("link made " + s.Name)
+	l.hostLinks[n].index = index
+	return index, l.save()
 }
 
 // NameOf returns the name of the namespace h, one of the ledger's handles,
@@ -178,19 +258,49 @@ func (l *Ledger) NameOf(h *nsfs.Handle) string {
 // Names returns the namespaces recorded, in creation order.
 func (l *Ledger) Names() []string { return append([]string(nil), l.names...) }
 
+// Handle returns a handle (owned by the ledger) to the recorded namespace
+// name: the one the build opened, or, for a loaded ledger, the one at
+// /run/netns/NAME after checking that it still is the namespace recorded.
+func (l *Ledger) Handle(name string) (*nsfs.Handle, error) {
+	for i, n := range l.names {
+		if n != name {
+			continue
+		}
+		if l.handles[i] == nil {
+			h, err := openRecorded(name, l.ids[i])
+			if err != nil {
+				return nil, err
+			}
+			l.handles[i] = h
+		}
+		return l.handles[i], nil
+	}
+	return nil, fmt.Errorf("netns %s: not in the lab's ledger: %w", name, unix.ENOENT)
+}
+
 // Done reports whether Teardown ran.
 func (l *Ledger) Done() bool { return l.done }
 
 // Release closes the ledger's handles and forgets the lab without tearing
-// it down: its namespaces stay, named, for `ip netns` and later scripts.
+// it down: its namespaces stay, named, for `ip netns` and later scripts. A
+// ledger on disk stays there, unlocked, for LoadLedger.
 func (l *Ledger) Release() {
 	if l.done {
 		return
 	}
 	l.done = true
+	l.closeHandles()
+	l.disk.unlock(false)
+}
+
+// closeHandles closes the cached connections (their sockets would keep the
+// namespaces alive) and the handles.
+func (l *Ledger) closeHandles() {
 	l.closeConns()
 	for _, h := range l.handles {
-		h.Close()
+		if h != nil {
+			h.Close()
+		}
 	}
 	if l.host != nil {
 		l.host.Close()
@@ -204,86 +314,4 @@ func (l *Ledger) closeConns() {
 		c.Close()
 		delete(l.conns, h)
 	}
-}
-
-// Teardown removes what the ledger recorded: it closes its handles, deletes
-// the namespaces (a name already gone is fine), waits for host-side links to
-// go with them, and deletes those that remain. It goes on past failures and
-// returns the first; a second call does nothing.
-func (l *Ledger) Teardown() error {
-	if l.done {
-		return nil
-	}
-	l.done = true
-	var first error
-	note := func(err error) {
-		if err != nil && first == nil {
-			first = err
-		}
-	}
-	l.closeConns()
-	for _, h := range l.handles {
-		h.Close()
-	}
-	for _, name := range l.names {
-		if err := netns.Del(name); err != nil && !errors.Is(err, unix.ENOENT) {
-			note(err)
-		}
-	}
-	note(l.removeHostLinks())
-	if l.host != nil {
-		l.host.Close()
-	}
-	return first
-}
-
-// removeHostLinks waits for host-side links to vanish with their
-// namespaces, then deletes the ones still there (bridges, or veth ends whose
-// namespace something else keeps alive).
-func (l *Ledger) removeHostLinks() error {
-	if len(l.hostLinks) == 0 {
-		return nil
-	}
-	c, err := Open(l.host.Fd())
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	deadline := time.Now().Add(l.VanishWait)
-	left := l.hostLinks
-	for {
-		var still []hostLink
-		waitable := false
-		for _, hl := range left {
-			if t, ok := c.ours(hl); ok {
-				still = append(still, hl)
-				waitable = waitable || t == "veth"
-			}
-		}
-		left = still
-		if len(left) == 0 || !waitable || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	var first error
-	for _, hl := range left {
-		if _, ok := c.ours(hl); !ok {
-			continue
-		}
-		if err := c.h.LinkDel(&netlink.Device{LinkAttrs: netlink.LinkAttrs{Index: hl.index, Name: hl.name}}); err != nil && !errors.Is(err, unix.ENODEV) && first == nil {
-			first = fail("link del", hl.name, err)
-		}
-	}
-	return first
-}
-
-// ours reports whether the link recorded as hl still exists with its
-// recorded name, and its type.
-func (c *Conn) ours(hl hostLink) (string, bool) {
-	l, err := c.h.LinkByIndex(hl.index)
-	if err != nil || l.Attrs().Name != hl.name {
-		return "", false
-	}
-	return l.Type(), true
 }

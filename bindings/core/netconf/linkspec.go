@@ -99,12 +99,21 @@ func buildVxlan(c *Conn, s LinkSpec, a netlink.LinkAttrs) (netlink.Link, error) 
 	if v.Group, err = optIP(s.Name, "remote", s.Remote); err != nil {
 		return nil, err
 	}
+	if v.Group != nil && v.Group.IsMulticast() {
+		return nil, invalid("link add", s.Name, "vxlan remote %s is a multicast address: use group", s.Remote)
+	}
 	if s.Mcast != "" {
 		if v.Group != nil {
 			return nil, invalid("link add", s.Name, "vxlan takes remote or group, not both")
 		}
 		if v.Group, err = optIP(s.Name, "group", s.Mcast); err != nil {
 			return nil, err
+		}
+		if !v.Group.IsMulticast() {
+			return nil, invalid("link add", s.Name, "vxlan group %s is not a multicast address", s.Mcast)
+		}
+		if s.Parent == "" {
+			return nil, invalid("link add", s.Name, "vxlan group needs a parent (underlay) device")
 		}
 	}
 	if v.SrcAddr, err = optIP(s.Name, "local", s.Local); err != nil {
