@@ -4,8 +4,8 @@ package bindings
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"os"
 	"regexp"
 	"strings"
