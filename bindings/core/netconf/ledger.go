@@ -206,8 +206,9 @@ func (l *Ledger) closeConns() {
 	}
 }
 
-// Teardown removes what the ledger recorded: it closes its handles, deletes
-// the namespaces (a name already gone is fine), waits for host-side links to
+// Teardown removes what the ledger recorded: it deletes the namespaces it
+// made (a name already gone is fine; one that holds another namespace by
+// now, or is no namespace at all, is left alone), closes its handles, waits for host-side links to
 // go with them, and deletes those that remain. It goes on past failures and
 // returns the first; a second call does nothing.
 func (l *Ledger) Teardown() error {
@@ -222,13 +223,13 @@ func (l *Ledger) Teardown() error {
 		}
 	}
 	l.closeConns()
-	for _, h := range l.handles {
-		h.Close()
-	}
-	for _, name := range l.names {
-		if err := netns.Del(name); err != nil && !errors.Is(err, unix.ENOENT) {
+	for i, name := range l.names {
+		// Only the namespace the lab made: a name deleted and made again by
+		// someone else since is left alone (and reported).
+		if err := netns.DelSame(name, l.handles[i]); err != nil && !errors.Is(err, unix.ENOENT) {
 			note(err)
 		}
+		l.handles[i].Close()
 	}
 	note(l.removeHostLinks())
 	if l.host != nil {
