@@ -21,7 +21,7 @@ func (c *Conn) LinkAdd(s LinkSpec) (int, error) {
 		return 0, err
 	}
 	const op = "link add"
-	if err := ValidLinkName(op, s.Name); err != nil {
+	if err := checkSpecNames(op, s); err != nil {
 		return 0, err
 	}
 	build, ok := linkBuilders[s.Type]
