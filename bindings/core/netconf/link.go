@@ -38,8 +38,7 @@ func (c *Conn) LinkAdd(s LinkSpec) (int, error) {
 	}
 	if err := c.h.LinkAdd(l); err != nil {
 		if errors.Is(err, unix.EOPNOTSUPP) {
-			return 0, &Error{Op: op, Name: s.Name, Err: &detailErr{
-				fmt.Sprintf("link type '%s' not supported by this kernel", s.Type), ErrUnsupported}}
+			return 0, unsupported(op, s.Name, s.Type)
 		}
 		return 0, fail(op, s.Name, err)
 	}

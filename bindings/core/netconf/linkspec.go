@@ -56,7 +56,8 @@ var linkBuilders = map[string]func(c *Conn, s LinkSpec, a netlink.LinkAttrs) (ne
 }
 
 // LinkTypes lists the link types LinkAdd knows, sorted. Whether the running
-// kernel provides each is another matter: LinkAdd reports ErrUnsupported.
+// kernel provides each is another matter: LinkAdd reports ErrUnsupported,
+// and ProbeLinkType tells beforehand.
 func LinkTypes() []string {
 	out := make([]string, 0, len(linkBuilders))
 	for t := range linkBuilders {
