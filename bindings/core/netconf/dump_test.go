@@ -23,7 +23,6 @@ import (
 func TestDumpsUnderChurn(t *testing.T) {
 	const n = 40
 	a := newLab(t)
-	prefix := testutil.Name(t)
 	hs := make([]*nsfs.Handle, n)
 	names := make([]string, n)
 	t.Cleanup(func() {
@@ -35,7 +34,7 @@ func TestDumpsUnderChurn(t *testing.T) {
 		}
 	})
 	for i := range hs {
-		names[i] = fmt.Sprintf("%s-%d", prefix, i)
+		names[i] = testutil.Name(t, "churn")
 		h, err := netns.Add(names[i])
 		if err != nil {
 			t.Fatal(err)
