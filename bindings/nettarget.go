@@ -69,7 +69,8 @@ func resolveNetTarget(L *lua.LState, op string, n int, v lua.LValue) *netTarget 
 		if err := netns.ValidateName(name); err != nil {
 			L.ArgError(n, "ns: "+err.Error())
 		}
-		return openNetPath(L, op, netns.Path(name), "netns "+name, "netns "+name)
+		h, err := netns.Open(name) // never through a symlink in /run/netns
+		return checkNetTarget(L, op, h, err, netns.Path(name), "netns "+name, "netns "+name)
 	case lua.LNumber:
 		pid := int(v)
 		if float64(pid) != float64(v) || pid <= 0 {
@@ -98,6 +99,12 @@ func resolveNetTarget(L *lua.LState, op string, n int, v lua.LValue) *netTarget 
 // openNetPath opens a namespace file; what names it in a "not found" error.
 func openNetPath(L *lua.LState, op, path, what, where string) *netTarget {
 	h, err := nsfs.Open(path)
+	return checkNetTarget(L, op, h, err, path, what, where)
+}
+
+// checkNetTarget raises the error of opening path, or one for a namespace
+// that is not a network one, and otherwise returns the target.
+func checkNetTarget(L *lua.LState, op string, h *nsfs.Handle, err error, path, what, where string) *netTarget {
 	switch {
 	case errors.Is(err, unix.ENOENT) && strings.HasPrefix(what, "netns "):
 		Raise(L, op, what, errNoNetns)

@@ -75,9 +75,9 @@ func TestDelRefusesSymlink(t *testing.T) {
 			!mustDo(t, os.Symlink(target, netns.Path(name))) {
 			return
 		}
-		refused(t, "Del", netns.Del(name), "is a symlink", netns.SymlinkHint)
+		refused(t, "Del", netns.Del(name), "it is a symlink", netns.SymlinkHint)
 		done, err := netns.DelAll(name)
-		refused(t, "DelAll", err, "is a symlink")
+		refused(t, "DelAll", err, "it is a symlink")
 		if len(done) != 0 {
 			t.Errorf("DelAll removed %v", done)
 		}
@@ -117,7 +117,7 @@ func TestDelRefusesSymlinkToNamespace(t *testing.T) {
 		if !mustDo(t, os.Symlink(netns.Path(real), netns.Path(link))) {
 			return
 		}
-		refused(t, "Del", netns.Del(link), "is a symlink")
+		refused(t, "Del", netns.Del(link), "it is a symlink")
 		if !mustDo(t, os.Symlink("/proc/self/ns/net", netns.Path(self))) {
 			return
 		}
@@ -161,10 +161,10 @@ func TestDelRefusesNonNamespaces(t *testing.T) {
 		if !ok {
 			return
 		}
-		refused(t, "Del(tmpfs dir)", netns.Del(tmpfs), "is a directory")
-		refused(t, "Del(bound file)", netns.Del(bound), "has a file mounted on it that is not a namespace")
-		refused(t, "Del(plain file)", netns.Del(plain), "has nothing mounted on it")
-		refused(t, "Del(uts)", netns.Del(uts), "holds a uts namespace")
+		refused(t, "Del(tmpfs dir)", netns.Del(tmpfs), "it is a directory")
+		refused(t, "Del(bound file)", netns.Del(bound), "the file mounted on it is not a namespace")
+		refused(t, "Del(plain file)", netns.Del(plain), "nothing is mounted on it")
+		refused(t, "Del(uts)", netns.Del(uts), "it holds a uts namespace")
 		if _, err := netns.Get(uts); !errors.Is(err, netns.ErrNotNetns) {
 			t.Errorf("Get(uts pin) = %v, want ErrNotNetns", err)
 		}
@@ -250,7 +250,7 @@ func TestDelAllSkipsAndReports(t *testing.T) {
 		if len(done) != 1 || done[0] != good {
 			t.Errorf("DelAll removed %v, want [%s]", done, good)
 		}
-		refused(t, "DelAll", err, link+": not a network namespace", plain+": not a network namespace")
+		refused(t, "DelAll", err, netns.Path(link)+": not a network namespace", netns.Path(plain)+": not a network namespace")
 		if !mountedHere(t, target) || !exists(netns.Path(link)) || !exists(netns.Path(plain)) {
 			t.Errorf("DelAll touched an entry it refused")
 		}

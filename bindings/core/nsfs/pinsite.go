@@ -19,18 +19,18 @@ import (
 type NotPinError struct {
 	Path  string
 	Want  Type   // the type asked for; "" for any
-	Why   string // "is a symlink", "is a directory", …, said of Path
+	Why   string // "it is a symlink", "nothing is mounted on it", …
 	Hint  string // optional advice, shown in parentheses
 	Errno unix.Errno
 }
 
-// Error renders "not a network namespace: PATH is a symlink (hint)".
+// Error renders "PATH: not a network namespace: it is a symlink (hint)".
 func (e *NotPinError) Error() string {
 	what := "not a pinned namespace"
 	if e.Want != "" {
 		what = "not a " + Describe(e.Want)
 	}
-	msg := what + ": " + e.Path + " " + e.Why
+	msg := e.Path + ": " + what + ": " + e.Why
 	if e.Hint != "" {
 		msg += " (" + e.Hint + ")"
 	}
@@ -80,7 +80,7 @@ func openPinSite(path string, want Type, same *Handle) (*pinSite, error) {
 	clean := filepath.Clean(path)
 	d, base := filepath.Split(clean)
 	if base == "" || base == "/" || base == "." || base == ".." {
-		return nil, &NotPinError{Path: path, Want: want, Why: "is not a file", Errno: unix.EINVAL}
+		return nil, &NotPinError{Path: path, Want: want, Why: "it is not a file", Errno: unix.EINVAL}
 	}
 	if d == "" {
 		d = "."
@@ -114,20 +114,20 @@ func (s *pinSite) verify(want Type, same *Handle) error {
 	switch uint32(stx.Mode) & unix.S_IFMT {
 	case unix.S_IFREG:
 	case unix.S_IFLNK:
-		e := refuse(unix.ELOOP, "is a symlink").(*NotPinError)
+		e := refuse(unix.ELOOP, "it is a symlink").(*NotPinError)
 		e.Hint = "symlinks are never followed"
 		return e
 	case unix.S_IFDIR:
-		return refuse(unix.EISDIR, "is a directory")
+		return refuse(unix.EISDIR, "it is a directory")
 	default:
-		return refuse(unix.EINVAL, "is not a regular file")
+		return refuse(unix.EINVAL, "it is not a regular file")
 	}
 	mountRoot := stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 && stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0
 	if !mountRoot {
-		return refuse(unix.EINVAL, "has nothing mounted on it")
+		return refuse(unix.EINVAL, "nothing is mounted on it")
 	}
 	if !isNsfs(s.fd) {
-		return refuse(unix.EINVAL, "has a file mounted on it that is not a namespace")
+		return refuse(unix.EINVAL, "the file mounted on it is not a namespace")
 	}
 	typ, err := s.nsType()
 	if err != nil {
@@ -135,10 +135,10 @@ func (s *pinSite) verify(want Type, same *Handle) error {
 	}
 	s.typ = typ
 	if want != "" && typ != want {
-		return refuse(unix.EINVAL, "holds a %s", Describe(typ))
+		return refuse(unix.EINVAL, "it holds a %s", Describe(typ))
 	}
 	if same != nil && !s.holds(same) {
-		return refuse(unix.EINVAL, "holds another %s than %s", Describe(typ), same)
+		return refuse(unix.EINVAL, "it holds another %s than %s", Describe(typ), same)
 	}
 	if err := s.singleMount(stx.Mnt_id); err != nil {
 		return err
@@ -188,9 +188,9 @@ func (s *pinSite) singleMount(mnt uint64) error {
 	parent, ok := parentMount(data, mnt)
 	switch {
 	case !ok:
-		return &NotPinError{Path: s.path, Why: "is mounted in another mount namespace", Errno: unix.EINVAL}
+		return &NotPinError{Path: s.path, Why: "it is mounted in another mount namespace", Errno: unix.EINVAL}
 	case parent != dst.Mnt_id:
-		return &NotPinError{Path: s.path, Why: "has more than one mount stacked on it", Errno: unix.EBUSY}
+		return &NotPinError{Path: s.path, Why: "more than one mount is stacked on it", Errno: unix.EBUSY}
 	}
 	return nil
 }

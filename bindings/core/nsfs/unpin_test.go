@@ -106,11 +106,11 @@ func TestRemovePinChecksWhatIsPinned(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"wrong type", RemovePin(pin, Net, nil), "not a network namespace: " + pin + " holds a uts namespace"},
-		{"another namespace", RemovePin(pin, "", other), "not a pinned namespace: " + pin + " holds another uts namespace than ipc:["},
-		{"a symlink", RemovePin(link, UTS, nil), "not a uts namespace: " + link + " is a symlink (symlinks are never followed)"},
-		{"a symlink, Unpin", Unpin(link), "unpin: not a pinned namespace: " + link + " is a symlink"},
-		{"a directory", Unpin(dir), "is a directory"},
+		{"wrong type", RemovePin(pin, Net, nil), pin + ": not a network namespace: it holds a uts namespace"},
+		{"another namespace", RemovePin(pin, "", other), pin + ": not a pinned namespace: it holds another uts namespace than ipc:["},
+		{"a symlink", RemovePin(link, UTS, nil), link + ": not a uts namespace: it is a symlink (symlinks are never followed)"},
+		{"a symlink, Unpin", Unpin(link), "unpin: " + link + ": not a pinned namespace: it is a symlink"},
+		{"a directory", Unpin(dir), "it is a directory"},
 	}
 	for _, c := range cases {
 		if c.err == nil || !strings.Contains(c.err.Error(), c.want) || !errors.Is(c.err, ErrNotPinned) {
