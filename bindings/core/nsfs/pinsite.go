@@ -108,7 +108,7 @@ func (s *pinSite) verify(want Type, same *Handle) error {
 		return &NotPinError{Path: s.path, Want: want, Why: fmt.Sprintf(format, args...), Errno: errno}
 	}
 	var stx unix.Statx_t
-	if err := unix.Statx(s.fd, "", unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW, unix.STATX_TYPE|unix.STATX_MNT_ID, &stx); err != nil {
+	if err := unix.Statx(s.fd, "", unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW, unix.STATX_TYPE, &stx); err != nil {
 		return fmt.Errorf("stat %s: %w", s.path, err)
 	}
 	switch uint32(stx.Mode) & unix.S_IFMT {
@@ -140,7 +140,7 @@ func (s *pinSite) verify(want Type, same *Handle) error {
 	if same != nil && !s.holds(same) {
 		return refuse(unix.EINVAL, "it holds another %s than %s", Describe(typ), same)
 	}
-	if err := s.singleMount(stx.Mnt_id); err != nil {
+	if err := s.singleMount(); err != nil {
 		return err
 	}
 	return s.writableDir()
@@ -172,24 +172,23 @@ func (s *pinSite) nsType() (Type, error) {
 	return typ, nil
 }
 
-// singleMount checks that the pin's mount (id mnt) belongs to the calling
-// thread's mount namespace and sits directly on the directory's file
-// system: once it is gone, the name below is a plain file that unlink
-// removes, not another mount that makes unlink fail with EBUSY.
-func (s *pinSite) singleMount(mnt uint64) error {
-	var dst unix.Statx_t
-	if err := unix.Statx(s.dir, "", unix.AT_EMPTY_PATH, unix.STATX_MNT_ID, &dst); err != nil {
+// singleMount checks that the pin's mount belongs to the calling thread's
+// mount namespace and sits directly on the directory's file system: once
+// it is gone, the name below is a plain file that unlink removes, not
+// another mount that makes unlink fail with EBUSY.
+func (s *pinSite) singleMount() error {
+	_, parent, unique, found, err := mountIDs(s.fd)
+	if err != nil {
+		return fmt.Errorf("%s: mount id: %w", s.path, err)
+	}
+	dir, err := dirMountID(s.dir, unique)
+	if err != nil {
 		return fmt.Errorf("stat %s: %w", filepath.Dir(s.path), err)
 	}
-	data, err := os.ReadFile("/proc/thread-self/mountinfo")
-	if err != nil {
-		return fmt.Errorf("read mountinfo: %w", err)
-	}
-	parent, ok := parentMount(data, mnt)
 	switch {
-	case !ok:
+	case !found:
 		return &NotPinError{Path: s.path, Why: "it is mounted in another mount namespace", Errno: unix.EINVAL}
-	case parent != dst.Mnt_id:
+	case parent != dir:
 		return &NotPinError{Path: s.path, Why: "more than one mount is stacked on it", Errno: unix.EBUSY}
 	}
 	return nil

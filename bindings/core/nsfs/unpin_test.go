@@ -133,3 +133,41 @@ func exists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
 }
+
+// TestMountParentBothWays: the pin's parent mount found by statmount(2)
+// (unique ids) and by mountinfo (the fallback, older ids) is in both cases
+// the mount of the directory holding the pin.
+func TestMountParentBothWays(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := testutil.TempDir(t)
+	pin := filepath.Join(dir, "pin")
+	if err := PinPID(0, UTS, pin); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Unpin(pin) })
+	fd, err := unix.Open(pin, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	dfd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(dfd)
+	_, parent, unique, found, err := mountIDs(fd)
+	want, _ := dirMountID(dfd, unique)
+	if err != nil || !found || parent != want {
+		t.Errorf("mountIDs: parent %d (unique %v, found %v, %v), want %d", parent, unique, found, err, want)
+	}
+	t.Logf("statmount(2) used: %v", unique)
+	var stx unix.Statx_t
+	if err := unix.Statx(fd, "", unix.AT_EMPTY_PATH, unix.STATX_MNT_ID, &stx); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile("/proc/thread-self/mountinfo")
+	p, ok := parentMount(data, stx.Mnt_id)
+	if old, _ := dirMountID(dfd, false); !ok || p != old {
+		t.Errorf("mountinfo: parent %d (found %v), want %d", p, ok, old)
+	}
+}
