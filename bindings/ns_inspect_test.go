@@ -70,7 +70,7 @@ func TestNSErrorsReadOnce(t *testing.T) {
 	cases := map[string]string{
 		`ns.open("/etc/hostname")`:                  "ns.open: /etc/hostname: not a namespace file",
 		`ns.open("/nonexistent")`:                   "ns.open: /nonexistent: no such file or directory",
-		`ns.unpin("/etc/hostname")`:                 "ns.unpin: /etc/hostname: not a pinned namespace (no nsfs bind mount there)",
+		`ns.unpin("/etc/hostname")`:                 "ns.unpin: /etc/hostname: not a pinned namespace: nothing is mounted on it",
 		`ns.ioctl(ns.self("net"), "NS_GET_PARENT")`: "NS_GET_PARENT: invalid argument (applies to pid, user namespaces only)",
 	}
 	for code, want := range cases {

@@ -38,12 +38,25 @@ func newPrefix() string {
 	return string(out)
 }
 
-// Name returns a name unique to this test run, at most 12 characters, so that
-// a suffix such as "-p" still fits a 15-character interface name.
-func Name(tb testing.TB) string {
+// Name returns a name unique to this test run: Prefix, a counter, and the
+// parts given joined by "-" ("nt4f9k12-lab"). Without parts it is at most
+// 12 characters, so that a suffix such as "-p" still fits a 15-character
+// interface name. Every object a test makes on the host is named with it
+// (or starts with one), which is what the leak check of Main looks at.
+func Name(tb testing.TB, parts ...string) string {
 	tb.Helper()
-	return fmt.Sprintf("%s%d", Prefix, counter.Add(1))
+	n := fmt.Sprintf("%s%d", Prefix, counter.Add(1))
+	if len(parts) > 0 {
+		n += "-" + strings.Join(parts, "-")
+	}
+	return n
 }
+
+// Owns reports whether a name (a /run/netns entry, a link, a mount point)
+// is one this test run made: whether it carries Prefix. Other objects
+// belong to other programs (a container runtime, another test run) and
+// are left alone by the leak check.
+func Owns(name string) bool { return strings.Contains(name, Prefix) }
 
 // TempDir makes a directory whose name carries Prefix and removes it when
 // the test ends.

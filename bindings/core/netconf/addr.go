@@ -82,7 +82,7 @@ func (c *Conn) AddrList(dev string) ([]Addr, error) {
 		}
 		filter = l
 	}
-	as, err := c.h.AddrList(filter, unix.AF_UNSPEC)
+	as, err := dump(func() ([]netlink.Addr, error) { return c.h.AddrList(filter, unix.AF_UNSPEC) })
 	if err != nil {
 		return nil, fail("addr show", dev, err)
 	}
@@ -113,7 +113,7 @@ func addrRecord(a netlink.Addr, names map[int]string) Addr {
 
 // linkNames maps ifindex to name for the whole namespace.
 func (c *Conn) linkNames() (map[int]string, error) {
-	ls, err := c.h.LinkList()
+	ls, err := dump(c.h.LinkList)
 	if err != nil {
 		return nil, fail("link show", "", err)
 	}

@@ -4,12 +4,14 @@ package netconf
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/core/netns"
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -104,18 +106,29 @@ func (l *Ledger) AddNetnsMany(names []string, workers int) ([]*nsfs.Handle, erro
 		return nil, err
 	}
 	stepHook("netns add " + strings.Join(names, " "))
+	// Workers make their names in the caller's mount namespace, which
+	// need not be the process's: they join it on throwaway threads.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	origin, err := netns.Here()
+	if err != nil {
+		return nil, err
+	}
 	hs := make([]*nsfs.Handle, len(names))
 	errs := make([]error, len(names))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < max(1, min(workers, len(names))); w++ {
 		wg.Add(1)
-		go func() {
+		osthread.Go(func() { // exits locked: the thread dies
 			defer wg.Done()
+			joined := origin.Join()
 			for i := range next {
-				hs[i], errs[i] = netns.Add(names[i])
+				if errs[i] = joined; joined == nil {
+					hs[i], errs[i] = netns.Add(names[i])
+				}
 			}
-		}()
+		})
 	}
 	for i := range names {
 		next <- i

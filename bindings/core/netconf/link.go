@@ -21,7 +21,7 @@ func (c *Conn) LinkAdd(s LinkSpec) (int, error) {
 		return 0, err
 	}
 	const op = "link add"
-	if err := ValidLinkName(op, s.Name); err != nil {
+	if err := checkSpecNames(op, s); err != nil {
 		return 0, err
 	}
 	build, ok := linkBuilders[s.Type]
@@ -38,8 +38,7 @@ func (c *Conn) LinkAdd(s LinkSpec) (int, error) {
 	}
 	if err := c.h.LinkAdd(l); err != nil {
 		if errors.Is(err, unix.EOPNOTSUPP) {
-			return 0, &Error{Op: op, Name: s.Name, Err: &detailErr{
-				fmt.Sprintf("link type '%s' not supported by this kernel", s.Type), ErrUnsupported}}
+			return 0, unsupported(op, s.Name, s.Type)
 		}
 		return 0, fail(op, s.Name, err)
 	}

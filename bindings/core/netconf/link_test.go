@@ -130,23 +130,68 @@ func TestLinkSet(t *testing.T) {
 	}
 }
 
-func TestUnsupportedTypesLeaveNothing(t *testing.T) {
+// TestEveryLinkTypeByProbe tests each link type for what this kernel has,
+// decided by ProbeLinkType, never assumed: a type the kernel provides is
+// created for real, read back and cross-checked with `ip -j -d link show`,
+// then deleted; one it lacks fails with the clear error and leaves nothing.
+func TestEveryLinkTypeByProbe(t *testing.T) {
 	a := newLab(t)
 	mustAdd(t, a.c, netconf.LinkSpec{Name: "p0", Type: "veth", Peer: "p1"})
-	for _, s := range []netconf.LinkSpec{
-		{Name: "d0", Type: "dummy"},
-		{Name: "vl0", Type: "vlan", Parent: "p0", ID: 10},
-		{Name: "iv0", Type: "ipvlan", Parent: "p0"},
-		{Name: "bo0", Type: "bond"},
-	} {
-		_, err := a.c.LinkAdd(s)
-		want := fmt.Sprintf("link add: %s: link type '%s' not supported by this kernel", s.Name, s.Type)
-		if err == nil || err.Error() != want || !errors.Is(err, netconf.ErrUnsupported) || !errors.Is(err, unix.EOPNOTSUPP) {
-			t.Errorf("%s: err = %v, want %q", s.Type, err, want)
+	specs := map[string]netconf.LinkSpec{
+		"veth": {Peer: "t1"}, "vlan": {Parent: "p0", ID: 10}, "macvlan": {Parent: "p0", Mode: "bridge"},
+		"ipvlan": {Parent: "p0", Mode: "l2"}, "vxlan": {ID: 7, Port: 4789}, "bond": {Mode: "active-backup"},
+	}
+	var have, lack []string
+	for _, typ := range netconf.LinkTypes() {
+		s := specs[typ]
+		s.Name, s.Type = "t0", typ
+		switch err := netconf.ProbeLinkType(typ); {
+		case err == nil:
+			have = append(have, typ)
+			linkTypeWorks(t, a, s)
+		case errors.Is(err, netconf.ErrUnsupported):
+			lack = append(lack, typ)
+			linkTypeMissing(t, a, s)
+		default:
+			t.Errorf("probe %s: %v", typ, err)
 		}
 	}
+	t.Logf("this kernel has %v and lacks %v", have, lack)
 	if names := linkNames(t, a.name); !reflect.DeepEqual(names, []string{"lo", "p0", "p1"}) {
 		t.Errorf("left behind: %v", names)
+	}
+	if err := netconf.ProbeLinkType("frob"); !errors.Is(err, netconf.ErrInvalid) {
+		t.Errorf("probe of an unknown type = %v, want ErrInvalid", err)
+	}
+}
+
+// linkTypeWorks creates s, checks it as ip sees it, and deletes it.
+func linkTypeWorks(t *testing.T, a *lab, s netconf.LinkSpec) {
+	t.Helper()
+	if _, err := a.c.LinkAdd(s); err != nil {
+		t.Errorf("%s: the probe says the kernel has it, but LinkAdd: %v", s.Type, err)
+		return
+	}
+	got, err := a.c.LinkGet(s.Name)
+	must(t, err)
+	ip := ipLink(ipJSON(t, a.name, "-d", "link", "show", "dev", s.Name)[0])
+	if ip.Type != s.Type || !reflect.DeepEqual(comparable(got), ip) {
+		t.Errorf("%s: LinkGet = %+v\nip says %+v", s.Type, comparable(got), ip)
+	}
+	must(t, a.c.LinkDel(s.Name))
+	if _, err := a.c.LinkGet(s.Name); !errors.Is(err, unix.ENODEV) {
+		t.Errorf("%s: after LinkDel, LinkGet = %v", s.Type, err)
+	}
+}
+
+// linkTypeMissing checks LinkAdd's error for a type the kernel lacks.
+func linkTypeMissing(t *testing.T, a *lab, s netconf.LinkSpec) {
+	t.Helper()
+	_, err := a.c.LinkAdd(s)
+	want := fmt.Sprintf("link add: t0: not supported by this kernel: %s (CONFIG_", s.Type)
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), ")") ||
+		!errors.Is(err, netconf.ErrUnsupported) || !errors.Is(err, unix.EOPNOTSUPP) {
+		t.Errorf("%s: err = %v, want %q…", s.Type, err, want)
 	}
 }
 

@@ -44,7 +44,7 @@ func (c *Conn) LinkList() ([]Link, error) {
 	if err := c.check("link show", ""); err != nil {
 		return nil, err
 	}
-	ls, err := c.h.LinkList()
+	ls, err := dump(c.h.LinkList)
 	if err != nil {
 		return nil, fail("link show", "", err)
 	}

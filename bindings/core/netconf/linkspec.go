@@ -56,7 +56,8 @@ var linkBuilders = map[string]func(c *Conn, s LinkSpec, a netlink.LinkAttrs) (ne
 }
 
 // LinkTypes lists the link types LinkAdd knows, sorted. Whether the running
-// kernel provides each is another matter: LinkAdd reports ErrUnsupported.
+// kernel provides each is another matter: LinkAdd reports ErrUnsupported,
+// and ProbeLinkType tells beforehand.
 func LinkTypes() []string {
 	out := make([]string, 0, len(linkBuilders))
 	for t := range linkBuilders {
@@ -66,10 +67,8 @@ func LinkTypes() []string {
 	return out
 }
 
+// buildVeth makes a veth; LinkAdd has checked the peer's name.
 func buildVeth(_ *Conn, s LinkSpec, a netlink.LinkAttrs) (netlink.Link, error) {
-	if err := ValidLinkName("link add", s.Peer); err != nil {
-		return nil, invalid("link add", s.Name, "veth needs a valid peer name: %v", err.(*Error).Err)
-	}
 	v := &netlink.Veth{LinkAttrs: a, PeerName: s.Peer, PeerTxQLen: -1}
 	if s.PeerNS > 0 {
 		v.PeerNamespace = netlink.NsFd(s.PeerNS)

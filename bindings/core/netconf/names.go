@@ -11,17 +11,44 @@ import (
 )
 
 // ValidLinkName checks a name against the kernel's rules for interface names:
-// 1 to 15 bytes, not "." or "..", no '/', ':' or white space.
+// 1 to 15 bytes, no NUL byte (the kernel would cut the name there and act
+// on another link), not "." or "..", no '/', ':' or white space. Every name
+// netconf sends to the kernel passes it first.
 func ValidLinkName(op, name string) error {
 	switch {
 	case name == "":
 		return invalid(op, name, "empty link name")
+	case strings.IndexByte(name, 0) >= 0:
+		return invalid(op, name, "link name %q contains a NUL byte", name)
 	case len(name) >= unix.IFNAMSIZ:
 		return invalid(op, name, "link name longer than %d bytes", unix.IFNAMSIZ-1)
 	case name == "." || name == "..":
 		return invalid(op, name, "link name %q is reserved", name)
 	case strings.ContainsAny(name, "/: \t\n\r\v\f"):
 		return invalid(op, name, "link name %q contains '/', ':' or white space", name)
+	}
+	return nil
+}
+
+// checkSpecNames checks every link name a LinkSpec holds (the link, the
+// veth peer, the master, the parent) before anything is asked of the
+// kernel.
+func checkSpecNames(op string, s LinkSpec) error {
+	if err := ValidLinkName(op, s.Name); err != nil {
+		return err
+	}
+	if s.Type == "veth" {
+		if err := ValidLinkName(op, s.Peer); err != nil {
+			return invalid(op, s.Name, "veth needs a valid peer name: %v", err.(*Error).Err)
+		}
+	}
+	for _, o := range [...]struct{ what, name string }{{"master", s.Master}, {"parent", s.Parent}} {
+		if o.name == "" {
+			continue
+		}
+		if err := ValidLinkName(op, o.name); err != nil {
+			return invalid(op, s.Name, "%s: %v", o.what, err.(*Error).Err)
+		}
 	}
 	return nil
 }

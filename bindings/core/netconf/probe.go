@@ -72,7 +72,7 @@ func probeQdisc(kind string) error {
 		}
 	}
 	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EOPNOTSUPP) {
-		return unsupported(kind)
+		return unsupportedQdisc(kind)
 	}
 	if err != nil {
 		return fmt.Errorf("probe qdisc %s: %w", kind, err)
@@ -92,7 +92,7 @@ func (c *Conn) addProbe(kind string, index int) error {
 	return c.fifoReplace(index, a.Parent, a.Handle, 100)
 }
 
-// unsupported is the error for a qdisc kind the kernel lacks.
-func unsupported(kind string) error {
+// unsupportedQdisc is the error for a qdisc kind the kernel lacks.
+func unsupportedQdisc(kind string) error {
 	return &detailErr{fmt.Sprintf("not supported by this kernel: %s (%s)", kind, qdiscConfig[kind]), ErrUnsupported}
 }

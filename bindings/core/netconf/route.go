@@ -144,7 +144,7 @@ func (c *Conn) RouteList(table int, dev string) ([]Route, error) {
 		filter.LinkIndex = l.Attrs().Index
 		mask |= netlink.RT_FILTER_OIF
 	}
-	rs, err := c.h.RouteListFiltered(unix.AF_UNSPEC, filter, mask)
+	rs, err := dump(func() ([]netlink.Route, error) { return c.h.RouteListFiltered(unix.AF_UNSPEC, filter, mask) })
 	if err != nil {
 		return nil, fail("route show", dev, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
 	"golang.org/x/sys/unix"
@@ -35,12 +36,15 @@ func Add(name string) (*nsfs.Handle, error) {
 		return nil, fail("add", name, step("stat mount namespace", err))
 	}
 	path, tid := Path(name), unix.Gettid()
-	fileReady := make(chan bool, 1)
+	fileReady := make(chan int, 1)
 	done := make(chan added, 1)
 	startThrowaway(func() { done <- makeAndBind(tid, mnt, path, fileReady) })
-	err := createFile(path)
-	fileReady <- err == nil
+	file, err := createFile(path)
+	fileReady <- file
 	r := <-done
+	if file >= 0 {
+		unix.Close(file)
+	}
 	if err == nil && r.err != nil {
 		unix.Unlink(path)
 		err = r.err
@@ -51,16 +55,18 @@ func Add(name string) (*nsfs.Handle, error) {
 	return r.h, nil
 }
 
-// createFile prepares /run/netns and creates path exclusively.
-func createFile(path string) error {
+// createFile prepares /run/netns and creates path exclusively, returning
+// a descriptor of the new file (-1 on failure): the namespace is mounted
+// on that very file, whatever the name is made to point to meanwhile.
+func createFile(path string) (int, error) {
 	if err := prepareDir(); err != nil {
-		return err
+		return -1, err
 	}
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return err
+		return -1, err
 	}
-	return unix.Close(fd)
+	return fd, nil
 }
 
 // prepareDir makes /run/netns exist and be a shared mount point, the way
@@ -115,17 +121,18 @@ type added struct {
 
 // makeAndBind runs on the throwaway thread: it takes on the mount namespace
 // of the caller (thread tid, identified by mnt), unshares a new network
-// namespace, and once the caller reports path created (fileReady), binds
-// the namespace on it. It always reads fileReady, so the caller's send
-// never blocks.
-func makeAndBind(tid int, mnt unix.Stat_t, path string, fileReady <-chan bool) added {
+// namespace, and once the caller reports path created (fileReady: its
+// descriptor, or -1), binds the namespace on that file, through its
+// descriptor. It always reads fileReady, so the caller's send never blocks.
+func makeAndBind(tid int, mnt unix.Stat_t, path string, fileReady <-chan int) added {
 	err := joinMountNS(tid, mnt)
 	if err == nil {
 		if err = unshareNet(); err != nil {
 			err = step("unshare CLONE_NEWNET", err)
 		}
 	}
-	if ok := <-fileReady; !ok || err != nil {
+	file := <-fileReady
+	if file < 0 || err != nil {
 		return added{err: err}
 	}
 	const self = "/proc/thread-self/ns/net"
@@ -133,7 +140,8 @@ func makeAndBind(tid int, mnt unix.Stat_t, path string, fileReady <-chan bool) a
 	if err != nil {
 		return added{err: step("open "+self, err)}
 	}
-	if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
+	target := "/proc/self/fd/" + strconv.Itoa(file)
+	if err := unix.Mount(self, target, "none", unix.MS_BIND, ""); err != nil {
 		unix.Close(fd)
 		return added{err: step("bind "+self, err)}
 	}

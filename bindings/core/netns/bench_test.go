@@ -3,7 +3,6 @@
 package netns_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/nsh-lua/nsh/bindings/core/netns"
@@ -17,7 +16,7 @@ func BenchmarkAddDel(b *testing.B) {
 	testutil.RequireRoot(b)
 	names := make([]string, b.N)
 	for i := range names {
-		names[i] = fmt.Sprintf("%sb%d", testutil.Prefix, i)
+		names[i] = testutil.Name(b, "bench")
 	}
 	b.ResetTimer()
 	for _, n := range names {

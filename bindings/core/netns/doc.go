@@ -12,6 +12,17 @@
 // Names follow iproute2's rules (ValidateName) and are checked before
 // anything is touched.
 //
+// What nsh touches in /run/netns: only what it proves is a named network
+// namespace. Del (and DelAll, per entry, and a topo lab's teardown) first
+// proves that /run/netns/NAME is a regular file, not a symlink, with a
+// network namespace bind-mounted on it as its only mount, and that the
+// name can be unlinked once unmounted; otherwise it refuses, "not a
+// network namespace" (or the errno, EROFS on a read-only /run/netns), and
+// changes nothing. The unmount goes through the descriptor that was
+// checked, not the path again. Reads (Open, Get, ID, SetID, Pids, List,
+// Identify) never follow a symlink in /run/netns either: "is a symlink:
+// nsh never follows symlinks in /run/netns".
+//
 // Nothing in this package moves the calling goroutine's thread into another
 // namespace: new namespaces are made, and per-namespace sysctls read and
 // written, on throwaway locked threads that die afterwards (never the main

@@ -37,7 +37,7 @@ func List() ([]Entry, error) {
 	defer nl.Close()
 	out := make([]Entry, 0, len(names))
 	for _, n := range names {
-		id, err := nsid(nl, Path(n))
+		id, err := nsid(nl, n)
 		if errors.Is(err, unix.ENOENT) {
 			continue // deleted meanwhile
 		}
@@ -49,8 +49,8 @@ func List() ([]Entry, error) {
 	return out, nil
 }
 
-func nsid(nl *netlink.Handle, path string) (int, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+func nsid(nl *netlink.Handle, name string) (int, error) {
+	fd, err := openFile(name)
 	if err != nil {
 		return -1, err
 	}
@@ -69,7 +69,7 @@ func ID(name string) (int, error) {
 		return -1, fail("id", name, step("netlink socket", err))
 	}
 	defer nl.Close()
-	id, err := nsid(nl, Path(name))
+	id, err := nsid(nl, name)
 	if err != nil {
 		return -1, fail("id", name, err)
 	}
@@ -84,7 +84,7 @@ func SetID(name string, id int) (int, error) {
 	if err := ValidateName(name); err != nil {
 		return -1, fail("set_id", name, err)
 	}
-	fd, err := unix.Open(Path(name), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := openFile(name)
 	if err != nil {
 		return -1, fail("set_id", name, err)
 	}
@@ -107,26 +107,14 @@ func SetID(name string, id int) (int, error) {
 	return got, nil
 }
 
-// Get opens the named namespace; the caller closes the handle.
+// Get opens the named network namespace, as Open does; the caller closes
+// the handle.
 func Get(name string) (*nsfs.Handle, error) {
-	if err := ValidateName(name); err != nil {
+	h, err := Open(name)
+	if err != nil {
 		return nil, fail("get", name, err)
 	}
-	h, err := nsfs.Open(Path(name))
-	if err != nil {
-		return nil, fail("get", name, unwrapOpen(err))
-	}
 	return h, nil
-}
-
-// unwrapOpen reduces nsfs.Open's "open PATH: errno" to the errno, since the
-// caller names the namespace already; other errors stay as they are.
-func unwrapOpen(err error) error {
-	var errno unix.Errno
-	if errors.As(err, &errno) {
-		return errno
-	}
-	return err
 }
 
 // Identify returns the names whose namespace is the network namespace of
@@ -149,8 +137,7 @@ func Identify(pid int) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		var st unix.Stat_t
-		if unix.Stat(Path(n), &st) == nil && st.Dev == want.Dev && st.Ino == want.Ino {
+		if sameFile(n, &want) {
 			out = append(out, n)
 		}
 	}
@@ -163,10 +150,12 @@ func Pids(name string) ([]int, error) {
 	if err := ValidateName(name); err != nil {
 		return nil, fail("pids", name, err)
 	}
-	var want unix.Stat_t
-	if err := unix.Stat(Path(name), &want); err != nil {
+	h, err := Open(name)
+	if err != nil {
 		return nil, fail("pids", name, err)
 	}
+	want := unix.Stat_t{Dev: h.Dev(), Ino: h.Inode()}
+	h.Close()
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil, fail("pids", name, pathCause(err))

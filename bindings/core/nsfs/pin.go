@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 )
@@ -82,23 +83,30 @@ func isPin(path string) (bool, error) {
 }
 
 // Unpin releases a namespace pinned at path: a lazy unmount, then the
-// file is removed. It refuses, changing nothing, a path that is not an
-// nsfs bind mount.
+// file is removed. It first proves that path is a regular file (never a
+// symlink) with a namespace bind-mounted on it, and that both steps will
+// work; otherwise it refuses with a *NotPinError or the errno, changing
+// nothing.
 func Unpin(path string) error {
-	ok, err := isPin(path)
-	if err != nil {
-		return fmt.Errorf("unpin %s: %w", path, err)
-	}
-	if !ok {
-		return fmt.Errorf("unpin %s: %w", path, ErrNotPinned)
-	}
-	if err := unix.Unmount(path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil {
-		return fmt.Errorf("unpin %s: umount: %w", path, err)
-	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("unpin %s: %w", path, err)
+	if err := RemovePin(path, "", nil); err != nil {
+		return fmt.Errorf("unpin: %w", err)
 	}
 	return nil
+}
+
+// RemovePin is Unpin for callers that name the operation themselves, with
+// two more conditions: the namespace pinned must be of type want ("" for
+// any) and, when same is not nil, same's namespace. The mount is removed
+// from the calling thread's mount namespace.
+func RemovePin(path string, want Type, same *Handle) error {
+	runtime.LockOSThread() // every step in one mount namespace
+	defer runtime.UnlockOSThread()
+	s, err := openPinSite(path, want, same)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	return s.remove()
 }
 
 // PinPID pins the namespace of type t of process pid at path.
