@@ -5,9 +5,9 @@ package netns
 import (
 	"errors"
 	"fmt"
-	"runtime"
 
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,26 +15,73 @@ import (
 // does, and returns a handle to it (the caller closes it). /run/netns is
 // made a shared mount point, bound onto itself if it is not a mount point
 // yet, so the name propagates to other mount namespaces and `ip netns`
-// sees it; /run/netns/NAME is created exclusively; the namespace, made on a
-// throwaway thread that dies afterwards, is bind-mounted on it. The calling
-// thread never changes namespace. On failure nothing is left.
+// sees it; /run/netns/NAME is created exclusively; the namespace is made
+// on another thread and bind-mounted on it. The calling thread never
+// changes namespace. On failure nothing is left.
 //
-// The namespace is made while the calling thread prepares the file: both
-// cost about as much, and they overlap. A namespace made for a name that
-// turns out to exist dies with its thread.
+// A caller in the process's mount namespace (any thread the registry says
+// has not moved, osthread rule 14) hands the namespace to the kept worker
+// thread, which unshares, binds and goes back (osthread rule 12): no thread
+// is made per namespace. A caller that moved, maybe into a mount namespace
+// of its own, has the namespace made on a throwaway thread that first
+// joins the caller's mount namespace.
 func Add(name string) (*nsfs.Handle, error) {
 	if err := ValidateName(name); err != nil {
 		return nil, fail("add", name, err)
 	}
-	// Every step acts in the calling thread's mount namespace: stay on
-	// one thread (whose namespaces do not change, so unlocking is safe).
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
+	var h *nsfs.Handle
+	var err error
+	if osthread.MovedIn(unix.CLONE_NEWNS) {
+		h, err = addAway(Path(name))
+	} else {
+		h, err = addHere(Path(name))
+	}
+	if err != nil {
+		return nil, fail("add", name, err)
+	}
+	return h, nil
+}
+
+// worker is the kept thread for this package's network-namespace
+// excursions: making named namespaces, and sysctls of other namespaces.
+var worker = osthread.NewWorker(unix.CLONE_NEWNET)
+
+// addHere creates path, then has the worker make the namespace and bind it
+// there; it removes path if that fails.
+func addHere(path string) (*nsfs.Handle, error) {
+	if err := createFile(path); err != nil {
+		return nil, err
+	}
+	var h *nsfs.Handle
+	err := worker.Do(func() (err error) {
+		if err = unshareNet(); err != nil {
+			return step("unshare CLONE_NEWNET", err)
+		}
+		h, err = bindSelf(path)
+		return err
+	})
+	if h != nil && err != nil { // made, but the worker could not go back
+		h.Close()
+		unix.Unmount(path, unix.MNT_DETACH)
+		h = nil
+	}
+	if h == nil {
+		unix.Unlink(path)
+	}
+	return h, err
+}
+
+// addAway makes the namespace on a throwaway thread that takes on the
+// mount namespace of the calling thread, which moved and so holds its
+// thread locked (osthread rule 2). The namespace is made while the calling
+// thread prepares the file: both cost about as much, and they overlap. A
+// namespace made for a name that turns out to exist dies with its thread.
+func addAway(path string) (*nsfs.Handle, error) {
 	var mnt unix.Stat_t
 	if err := unix.Stat("/proc/thread-self/ns/mnt", &mnt); err != nil {
-		return nil, fail("add", name, step("stat mount namespace", err))
+		return nil, step("stat mount namespace", err)
 	}
-	path, tid := Path(name), unix.Gettid()
+	tid := unix.Gettid()
 	fileReady := make(chan bool, 1)
 	done := make(chan added, 1)
 	startThrowaway(func() { done <- makeAndBind(tid, mnt, path, fileReady) })
@@ -46,7 +93,7 @@ func Add(name string) (*nsfs.Handle, error) {
 		err = r.err
 	}
 	if err != nil {
-		return nil, fail("add", name, err)
+		return nil, err
 	}
 	return r.h, nil
 }
@@ -106,7 +153,7 @@ func makeShared() error {
 
 // unshareNet makes the calling thread's new network namespace; tests
 // replace it to make Add fail half-way.
-var unshareNet = func() error { return unix.Unshare(unix.CLONE_NEWNET) }
+var unshareNet = func() error { return osthread.Unshare(unix.CLONE_NEWNET) }
 
 type added struct {
 	h   *nsfs.Handle
@@ -128,28 +175,35 @@ func makeAndBind(tid int, mnt unix.Stat_t, path string, fileReady <-chan bool) a
 	if ok := <-fileReady; !ok || err != nil {
 		return added{err: err}
 	}
+	h, err := bindSelf(path)
+	return added{h, err}
+}
+
+// bindSelf binds the calling thread's network namespace on path and
+// returns a handle to it.
+func bindSelf(path string) (*nsfs.Handle, error) {
 	const self = "/proc/thread-self/ns/net"
 	fd, err := unix.Open(self, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return added{err: step("open "+self, err)}
+		return nil, step("open "+self, err)
 	}
 	if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
 		unix.Close(fd)
-		return added{err: step("bind "+self, err)}
+		return nil, step("bind "+self, err)
 	}
 	h, err := nsfs.FromFD(fd, path)
 	if err != nil {
 		unix.Unmount(path, unix.MNT_DETACH)
 		unix.Close(fd)
-		return added{err: err}
+		return nil, err
 	}
-	return added{h: h}
+	return h, nil
 }
 
 // joinMountNS moves the calling (throwaway) thread into the mount
 // namespace of thread tid of this process, identified by want, unless it is
-// there already. setns(CLONE_NEWNS) needs the thread's own fs_struct
-// first (DESIGN.md rule 4).
+// there already. osthread.Setns gives the thread its own fs_struct first,
+// as setns(CLONE_NEWNS) needs (osthread rule 5).
 func joinMountNS(tid int, want unix.Stat_t) error {
 	var st unix.Stat_t
 	if err := unix.Stat("/proc/thread-self/ns/mnt", &st); err != nil {
@@ -163,10 +217,7 @@ func joinMountNS(tid int, want unix.Stat_t) error {
 		return step("open caller's mount namespace", err)
 	}
 	defer unix.Close(fd)
-	if err := unix.Unshare(unix.CLONE_FS); err != nil {
-		return step("unshare CLONE_FS", err)
-	}
-	if err := unix.Setns(fd, unix.CLONE_NEWNS); err != nil {
+	if err := osthread.Setns(fd, unix.CLONE_NEWNS); err != nil {
 		return step("setns caller's mount namespace", err)
 	}
 	return nil
