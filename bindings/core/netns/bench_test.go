@@ -4,10 +4,12 @@ package netns_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/core/netns"
+	"github.com/nsh-lua/nsh/bindings/core/nsfs"
 	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 	vnetns "github.com/vishvananda/netns"
@@ -80,4 +82,72 @@ func w1(b *testing.B, tag string, add, del func(string) error) {
 	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(b.N) }
 	b.ReportMetric(per(mid.Sub(start)), "add-us/ns")
 	b.ReportMetric(per(end.Sub(mid)), "del-us/ns")
+}
+
+// BenchmarkW1Interleaved alternates the two, one namespace at a time (b.N
+// each: nsh core, then NewNamed, then the next), so that both meet the
+// same load on a busy machine, and reports the median cost of each
+// operation: core-add-us, vnetns-add-us, then the deletes alike.
+func BenchmarkW1Interleaved(b *testing.B) {
+	testutil.RequireRoot(b)
+	var core, ref [2][]time.Duration
+	timed := func(into *[]time.Duration, fn func() error) error {
+		t0 := time.Now()
+		err := fn()
+		*into = append(*into, time.Since(t0))
+		return err
+	}
+	osthread.Run(func() { // the thread unshares (NewNamed): it dies afterwards
+		origin, err := vnetns.Get()
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer origin.Close()
+		for i := 0; i < b.N && !b.Failed(); i++ {
+			c, v := fmt.Sprintf("%sic%d", testutil.Prefix, i), fmt.Sprintf("%siv%d", testutil.Prefix, i)
+			if err := timed(&core[0], func() error { return closeAfter(netns.Add(c)) }); err != nil {
+				b.Error(err)
+			}
+			if err := timed(&ref[0], func() error {
+				h, err := vnetns.NewNamed(v)
+				if err != nil {
+					return err
+				}
+				h.Close()
+				return vnetns.Set(origin)
+			}); err != nil {
+				b.Error(err)
+			}
+		}
+		for i := 0; i < b.N && !b.Failed(); i++ {
+			c, v := fmt.Sprintf("%sic%d", testutil.Prefix, i), fmt.Sprintf("%siv%d", testutil.Prefix, i)
+			if err := timed(&core[1], func() error { return netns.Del(c) }); err != nil {
+				b.Error(err)
+			}
+			if err := timed(&ref[1], func() error { return vnetns.DeleteNamed(v) }); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+	b.ReportMetric(median(core[0]), "core-add-us")
+	b.ReportMetric(median(ref[0]), "vnetns-add-us")
+	b.ReportMetric(median(core[1]), "core-del-us")
+	b.ReportMetric(median(ref[1]), "vnetns-del-us")
+}
+
+func closeAfter(h *nsfs.Handle, err error) error {
+	if err != nil {
+		return err
+	}
+	return h.Close()
+}
+
+func median(ds []time.Duration) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return float64(s[len(s)/2].Microseconds())
 }

@@ -28,7 +28,7 @@ func TestCallerMountNamespace(t *testing.T) {
 		err           error
 	}
 	var r result
-	netns.OnThrowawayThread(func() { // the thread dies with its mount namespace
+	osthread.Run(func() { // the thread dies with its mount namespace
 		if r.err = privateRunNetns(); r.err != nil {
 			return
 		}
