@@ -60,15 +60,15 @@ func addHere(path string) (*nsfs.Handle, error) {
 		h, err = bindSelf(path)
 		return err
 	})
-	if h != nil && err != nil { // made, but the worker could not go back
-		h.Close()
-		unix.Unmount(path, unix.MNT_DETACH)
-		h = nil
-	}
-	if h == nil {
+	if err != nil {
+		if h != nil { // made and bound, but the worker was stranded
+			h.Close()
+			unix.Unmount(path, unix.MNT_DETACH)
+		}
 		unix.Unlink(path)
+		return nil, err
 	}
-	return h, err
+	return h, nil
 }
 
 // addAway makes the namespace on a throwaway thread that takes on the
@@ -111,20 +111,27 @@ func createFile(path string) error {
 }
 
 // prepareDir makes /run/netns exist and be a shared mount point, the way
-// iproute2's netns_add does, under an exclusive flock on the directory so
-// that concurrent callers do not stack bind mounts.
+// iproute2's netns_add does. Usually it is already a mount point, and one
+// mount call does; otherwise it is made one under an exclusive flock on
+// the directory, so that concurrent callers do not stack bind mounts.
 func prepareDir() error {
-	if err := unix.Mkdir(Dir, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
-		return step("mkdir "+Dir, err)
+	err := unix.Mount("", Dir, "none", unix.MS_SHARED|unix.MS_REC, "")
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.ENOENT):
+		if err := unix.Mkdir(Dir, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+			return step("mkdir "+Dir, err)
+		}
+	case !errors.Is(err, unix.EINVAL):
+		return step("mount --make-shared "+Dir, err)
 	}
 	lock, err := unix.Open(Dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return step("open "+Dir, err)
 	}
-	defer unix.Close(lock)
-	if unix.Flock(lock, unix.LOCK_EX) == nil {
-		defer unix.Flock(lock, unix.LOCK_UN)
-	}
+	defer unix.Close(lock) // which also unlocks
+	unix.Flock(lock, unix.LOCK_EX)
 	return makeShared()
 }
 
@@ -191,7 +198,7 @@ func bindSelf(path string) (*nsfs.Handle, error) {
 		unix.Close(fd)
 		return nil, step("bind "+self, err)
 	}
-	h, err := nsfs.FromFD(fd, path)
+	h, err := nsfs.FromKnownFD(fd, nsfs.Net, path)
 	if err != nil {
 		unix.Unmount(path, unix.MNT_DETACH)
 		unix.Close(fd)

@@ -30,13 +30,14 @@ var ErrMainThread = errors.New("the main thread never changes namespaces")
 // private fs struct (rule 5). A user namespace is refused (rule 6). The
 // error is the kernel's, wrapped as "unshare TYPES: errno".
 func Unshare(flags int) error {
-	if err := changeable(flags); err != nil {
+	tid := unix.Gettid()
+	if err := changeable(tid, flags); err != nil {
 		return fmt.Errorf("unshare %s: %w", flagNames(flags), err)
 	}
 	if flags&unix.CLONE_NEWUSER != 0 {
 		return fmt.Errorf("unshare user: %w", ErrUserThread)
 	}
-	mark(flags)
+	mark(tid, flags)
 	if flags&unix.CLONE_NEWNS != 0 {
 		flags |= unix.CLONE_FS
 	}
@@ -52,7 +53,8 @@ func Unshare(flags int) error {
 // is the kernel's errno, for the caller to name the namespace, or
 // "unshare fs: errno".
 func Setns(fd, nstype int) error {
-	if err := changeable(nstype); err != nil {
+	tid := unix.Gettid()
+	if err := changeable(tid, nstype); err != nil {
 		return err
 	}
 	switch {
@@ -61,7 +63,7 @@ func Setns(fd, nstype int) error {
 	case nstype&unix.CLONE_NEWTIME != 0:
 		return ErrTimeThread
 	}
-	mark(nstype)
+	mark(tid, nstype)
 	if nstype&unix.CLONE_NEWNS != 0 {
 		if err := unix.Unshare(unix.CLONE_FS); err != nil {
 			return fmt.Errorf("unshare fs: %w", err)
@@ -71,9 +73,9 @@ func Setns(fd, nstype int) error {
 }
 
 // changeable refuses a change on the main thread (rule 1), and flags
-// that are not namespace types.
-func changeable(flags int) error {
-	if OnMain() {
+// that are not namespace types, for thread tid.
+func changeable(tid, flags int) error {
+	if tid == pid {
 		return ErrMainThread
 	}
 	if flags&^allTypes != 0 {

@@ -21,45 +21,43 @@ var moved sync.Map // int → int
 // Moved reports whether the calling thread's namespaces differ, or may
 // differ, from the process's. A thread that never went through Unshare,
 // Setns, With, Visit or a Worker job is where the process is.
-func Moved() bool {
-	_, ok := moved.Load(unix.Gettid())
-	return ok
-}
+func Moved() bool { return typesOf(unix.Gettid()) != 0 }
 
 // MovedIn reports whether the calling thread's namespaces of any of the
 // CLONE_NEW* types in flags differ, or may differ, from the process's.
-func MovedIn(flags int) bool { return movedTypes()&flags != 0 }
+func MovedIn(flags int) bool { return typesOf(unix.Gettid())&flags != 0 }
 
-// movedTypes returns the CLONE_NEW* types the calling thread changed.
-func movedTypes() int {
-	v, ok := moved.Load(unix.Gettid())
+// typesOf returns the CLONE_NEW* types thread tid changed. The functions
+// of the registry take the thread id, which costs a syscall to learn.
+func typesOf(tid int) int {
+	v, ok := moved.Load(tid)
 	if !ok {
 		return 0
 	}
 	return v.(int)
 }
 
-// mark records that the calling thread is about to change the types in
-// flags (0: unknown, recorded as every type).
-func mark(flags int) {
+// mark records that thread tid is about to change the types in flags (0:
+// unknown, recorded as every type).
+func mark(tid, flags int) {
 	if flags == 0 {
 		flags = allTypes
 	}
-	setMoved(movedTypes() | flags)
+	setTypes(tid, typesOf(tid)|flags)
 }
 
-// setMoved replaces the calling thread's record; 0 removes it.
-func setMoved(flags int) {
+// setTypes replaces thread tid's record; 0 removes it.
+func setTypes(tid, flags int) {
 	if flags == 0 {
-		moved.Delete(unix.Gettid())
+		moved.Delete(tid)
 		return
 	}
-	moved.Store(unix.Gettid(), flags)
+	moved.Store(tid, flags)
 }
 
-// clean forgets whatever was recorded for the calling thread's id: a
-// thread a goroutine can newly land on is in the process's namespaces.
-func clean() { moved.Delete(unix.Gettid()) }
+// clean forgets whatever was recorded for thread id tid: a thread a
+// goroutine can newly land on is in the process's namespaces.
+func clean(tid int) { moved.Delete(tid) }
 
 const allTypes = unix.CLONE_NEWCGROUP | unix.CLONE_NEWIPC | unix.CLONE_NEWNS | unix.CLONE_NEWNET |
 	unix.CLONE_NEWPID | unix.CLONE_NEWTIME | unix.CLONE_NEWUSER | unix.CLONE_NEWUTS
@@ -82,7 +80,7 @@ func Changed() []string {
 	if !Moved() {
 		return nil
 	}
-	main := "/proc/self/task/" + strconv.Itoa(unix.Getpid()) + "/ns/"
+	main := "/proc/self/task/" + strconv.Itoa(pid) + "/ns/"
 	var out []string
 	for _, t := range typeNames {
 		now, err := os.Readlink("/proc/thread-self/ns/" + t.name)

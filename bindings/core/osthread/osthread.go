@@ -8,9 +8,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// pid is the process's id, its main thread's (Go never forks without exec).
+var pid = unix.Getpid()
+
 // OnMain reports whether the calling thread is the process's main thread,
 // which never changes namespaces (rule 1).
-func OnMain() bool { return unix.Gettid() == unix.Getpid() }
+func OnMain() bool { return unix.Gettid() == pid }
 
 // Go runs fn on a new goroutine locked to an OS thread that is not the main
 // thread. fn's goroutine stays locked: when fn returns, the goroutine exits
@@ -19,8 +22,8 @@ func OnMain() bool { return unix.Gettid() == unix.Getpid() }
 func Go(fn func()) {
 	go func() {
 		runtime.LockOSThread()
-		if !OnMain() {
-			clean() // a thread a goroutine may land on is unchanged
+		if tid := unix.Gettid(); tid != pid {
+			clean(tid) // a thread a goroutine may land on is unchanged
 			fn()
 			return
 		}
@@ -30,7 +33,7 @@ func Go(fn func()) {
 		go func() {
 			runtime.LockOSThread()
 			close(locked)
-			clean()
+			clean(unix.Gettid())
 			fn()
 		}()
 		<-locked

@@ -30,11 +30,12 @@ func Visit(flags int, enter, fn func() error) error {
 		}
 		return fn()
 	}
-	if err := changeable(flags); err != nil {
+	tid := unix.Gettid()
+	if err := changeable(tid, flags); err != nil {
 		return err
 	}
-	before := movedTypes()
-	self, err := unix.PidfdOpen(unix.Getpid(), 0)
+	before := typesOf(tid)
+	self, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		return fmt.Errorf("pidfd_open self: %w", err)
 	}
@@ -60,9 +61,9 @@ func Visit(flags int, enter, fn func() error) error {
 		back = unix.Fchdir(cwd)
 	}
 	if back != nil {
-		mark(flags)
+		mark(tid, flags)
 		return errors.Join(err, fmt.Errorf("%w: %w", ErrStranded, back))
 	}
-	setMoved(before &^ flags)
+	setTypes(tid, before&^flags)
 	return err
 }

@@ -33,7 +33,7 @@ func With(enter func() error, fn func()) error {
 			}
 			done <- out
 		}()
-		mark(0) // whatever enter does, this thread is not reused
+		mark(unix.Gettid(), 0) // whatever enter does, this thread is not reused
 		if out.err = takeOnCwd(cwd); out.err == nil {
 			if out.err = enter(); out.err == nil {
 				fn()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -13,15 +14,31 @@ import (
 // A Worker is one locked thread kept for short namespace excursions (rule
 // 12): each job may move it, with Setns and Unshare, in the types the
 // Worker was made for, and after each job the thread goes back to the
-// namespaces it had before. Handing a job to a parked thread costs a few
-// microseconds where a fresh thread costs tens. The thread is started on
-// the first job, never on the main thread, gets a private fs struct, and
-// is never unlocked; if it cannot go back after a job it dies, and the
-// next job starts a new one. Jobs run one at a time.
+// namespaces it had before, through descriptors of them it opened when it
+// started and keeps. The thread is started on the first job, never on the
+// main thread, gets a private fs struct, and is never unlocked; if it
+// cannot go back it dies, and the next job starts a new one. It also ends
+// (dies, closing its descriptors) after WorkerIdle without a job, so an
+// idle process keeps neither a thread nor descriptors. Jobs run one at a
+// time, each on a thread in the process's namespaces.
+//
+// A job's result goes to its caller before the thread goes back, so the
+// way back costs the caller nothing.
 type Worker struct {
 	types int
 	mu    sync.Mutex
-	jobs  chan func() // nil: no live thread
+	t     *workerThread // nil: none started yet
+}
+
+// WorkerIdle is how long a Worker's thread waits for a job before it ends.
+const WorkerIdle = 100 * time.Millisecond
+
+// workerThread is one thread's life as a Worker's.
+type workerThread struct {
+	tid  int
+	home []homeNS
+	jobs chan func()
+	gone chan struct{} // closed when its goroutine ended: the thread dies
 }
 
 // NewWorker returns a Worker whose jobs may change namespaces of the
@@ -35,77 +52,109 @@ func NewWorker(types int) *Worker {
 	return &Worker{types: types}
 }
 
-// Do runs job on the worker's thread and returns its error, joined with
-// the error of the way back when that failed (it wraps ErrStranded). The
-// thread is in the process's namespaces when job starts.
+// Do runs job on the worker's thread, once it is free, and returns job's
+// error. A job that changed a type the Worker cannot go back from returns
+// its error joined with one wrapping ErrStranded, and its thread dies.
 func (w *Worker) Do(job func() error) error {
+	res := make(chan error, 1)
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.jobs == nil {
-		if err := w.start(); err != nil {
-			return err
+	for {
+		if w.t == nil {
+			t, err := w.start()
+			if err != nil {
+				w.mu.Unlock()
+				return err
+			}
+			w.t = t
+		}
+		t := w.t
+		select {
+		case t.jobs <- func() { t.run(w.types, job, res) }:
+			w.mu.Unlock()
+			return <-res
+		case <-t.gone: // idle, or it could not go back after its last job
+			w.t = nil
 		}
 	}
-	res := make(chan workResult, 1)
-	w.jobs <- func() { res <- w.run(job) }
-	r := <-res
-	if r.stranded {
-		w.jobs = nil // its goroutine ended: the thread dies
-	}
-	return r.err
 }
 
-type workResult struct {
-	err      error
-	stranded bool
-}
-
-// start starts the worker's thread and waits until it is ready.
-func (w *Worker) start() error {
-	jobs := make(chan func())
+// start starts a worker thread and waits until it is ready.
+func (w *Worker) start() (*workerThread, error) {
+	t := &workerThread{jobs: make(chan func()), gone: make(chan struct{})}
 	ready := make(chan error, 1)
-	Go(func() { // never released: it ends only when it could not go back
-		if err := privateFS(); err != nil {
-			ready <- fmt.Errorf("worker: %w", err)
+	Go(func() { // never released: it ends only idle or stranded, and dies
+		defer close(t.gone)
+		if err := t.prepare(w.types); err != nil {
+			ready <- err
 			return
 		}
+		defer closeHome(t.home)
 		ready <- nil
-		for job := range jobs {
-			job()
-			if Moved() {
-				return
-			}
-		}
+		t.serve()
 	})
 	if err := <-ready; err != nil {
-		return err
+		return nil, err
 	}
-	w.jobs = jobs
-	return nil
+	return t, nil
 }
 
-// run runs job on the worker thread and brings the thread back: one setns
-// per type through descriptors of its own namespaces, opened before job.
-func (w *Worker) run(job func() error) workResult {
-	home, err := openHome(w.types)
-	if err != nil {
-		return workResult{err: err}
+// prepare gives the worker thread a private fs struct and opens its own
+// namespaces of the given types, the way back.
+func (t *workerThread) prepare(types int) error {
+	t.tid = unix.Gettid()
+	if err := privateFS(); err != nil {
+		return fmt.Errorf("worker: %w", err)
 	}
-	defer closeHome(home)
-	err = job()
-	if movedTypes()&^w.types != 0 {
-		return workResult{errors.Join(err, fmt.Errorf("%w: the job changed %s", ErrStranded, flagNames(movedTypes()&^w.types))), true}
+	home, err := openHome(types)
+	t.home = home
+	return err
+}
+
+// serve runs jobs until the thread has been idle for WorkerIdle or could
+// not go back.
+func (t *workerThread) serve() {
+	idle := time.NewTimer(WorkerIdle)
+	defer idle.Stop()
+	for {
+		select {
+		case job := <-t.jobs:
+			job()
+			if typesOf(t.tid) != 0 {
+				return
+			}
+			idle.Reset(WorkerIdle)
+		case <-idle.C:
+			return
+		}
 	}
-	for _, h := range home {
-		if movedTypes()&h.flag == 0 {
+}
+
+// run runs job on the worker thread, hands its error to the caller on
+// res, and then brings the thread back: one setns per type moved. Whatever
+// it cannot bring back stays in the registry, and the thread ends.
+func (t *workerThread) run(types int, job func() error, res chan<- error) {
+	err := job()
+	if extra := typesOf(t.tid) &^ types; extra != 0 {
+		res <- errors.Join(err, fmt.Errorf("%w: the job changed %s", ErrStranded, flagNames(extra)))
+		return
+	}
+	res <- err
+	t.goHome()
+}
+
+// goHome brings the thread back into its namespaces that the registry
+// says it left.
+func (t *workerThread) goHome() {
+	for _, h := range t.home {
+		left := typesOf(t.tid)
+		if left&h.flag == 0 {
 			continue
 		}
-		if back := unix.Setns(h.fd, h.flag); back != nil {
-			return workResult{errors.Join(err, fmt.Errorf("%w: setns %s: %w", ErrStranded, flagNames(h.flag), back)), true}
+		if unix.Setns(h.fd, h.flag) != nil {
+			return
 		}
-		setMoved(movedTypes() &^ h.flag)
+		setTypes(t.tid, left&^h.flag)
 	}
-	return workResult{err: err}
 }
 
 type homeNS struct{ fd, flag int }

@@ -103,3 +103,16 @@ func TestNewWorkerRefusesTypes(t *testing.T) {
 		}()
 	}
 }
+
+// TestWorkerEndsIdle: after WorkerIdle without a job the worker's thread
+// ends (closing its descriptors), and the next job starts a new one.
+func TestWorkerEndsIdle(t *testing.T) {
+	w := NewWorker(unix.CLONE_NEWNET)
+	var a, b int
+	w.Do(func() error { a = unix.Gettid(); return nil })
+	waitGone(t, a)
+	w.Do(func() error { b = unix.Gettid(); return nil })
+	if a == b {
+		t.Fatalf("the same thread %d served after it ended", a)
+	}
+}
