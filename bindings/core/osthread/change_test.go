@@ -221,3 +221,25 @@ func TestWithEnterError(t *testing.T) {
 		t.Fatalf("With = %v, fn ran %v", err, ran)
 	}
 }
+
+// TestPinRefusesChange: fn run by Pin may not move the thread; when it
+// does, Pin panics and the goroutine stays locked, so the thread dies.
+func TestPinRefusesChange(t *testing.T) {
+	testutil.RequireRoot(t)
+	var tid int
+	var fault any
+	Run(func() {
+		Pin(func() {}) // nothing changed: fine
+		func() {
+			defer func() { fault = recover() }()
+			Pin(func() {
+				tid = unix.Gettid()
+				Unshare(unix.CLONE_NEWNET)
+			})
+		}()
+	})
+	if fault == nil {
+		t.Fatal("Pin let a namespace change pass")
+	}
+	waitGone(t, tid)
+}

@@ -62,12 +62,17 @@ func Release() {
 }
 
 // Pin runs fn with the calling goroutine locked to its current thread, for
-// work that needs one thread throughout without changing its namespaces
-// (fn must not change them). A goroutine already locked stays locked.
+// work that needs one thread throughout without changing its namespaces.
+// A goroutine already locked stays locked. If fn changed them, Pin panics
+// and leaves the goroutine locked (rule 2).
 func Pin(fn func()) {
 	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
+	was := Moved()
 	fn()
+	if !was && Moved() {
+		panic("osthread.Pin: fn changed the thread's namespaces")
+	}
+	runtime.UnlockOSThread()
 }
 
 // LockForChild locks the calling goroutine to its thread for good. It is
