@@ -48,7 +48,8 @@
 #          after run whatever the tool; tmpfs isolates what the tools add.
 #
 # Usage: scripts/bench/netns_w1.sh [N] [rounds]   (as root; NSH=path skips the
-# build, SETTLE=seconds sets the pause (default 0.5), W1_ONLY=host|tmpfs
+# build, NETNS_TEST=path a test binary of bindings/core/netns built with
+# go test -c, SETTLE=seconds sets the pause (default 0.5), W1_ONLY=host|tmpfs
 # measures one place)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -98,7 +99,11 @@ local n, prefix = tonumber(arg[1]), arg[2]
 for i = 1, n do netns.del(prefix .. i) end
 EOF
 : >"$work/empty.lua"
-go test -c -o "$work/netns.test" ./bindings/core/netns
+if [ -n "${NETNS_TEST:-}" ]; then
+  cp "$NETNS_TEST" "$work/netns.test"
+else
+  go test -c -o "$work/netns.test" ./bindings/core/netns
+fi
 
 run_nsh() { "$bin" "$work/w1.lua" "$n" "${prefix}n"; }
 run_batch() { ip -batch "$work/batch"; }
@@ -286,5 +291,5 @@ fi
 if [ "$only" != host ]; then
   [ "$only" = tmpfs ] || echo
   mkdir -p /run/netns
-  W1_INNER=1 NSH=$bin unshare --mount --propagation private "$0" "$n" "$rounds"
+  W1_INNER=1 NSH=$bin NETNS_TEST=$work/netns.test unshare --mount --propagation private "$0" "$n" "$rounds"
 fi
