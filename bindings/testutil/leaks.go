@@ -180,3 +180,13 @@ func HasTool(name string) bool {
 	_, err := exec.LookPath(name)
 	return err == nil
 }
+
+// State is what the leak check compares: a snapshot of the objects a run
+// may leave behind.
+type State = state
+
+// Snapshot takes the leak check's snapshot now.
+func Snapshot() State { return snapshot() }
+
+// Leaks lists what the run made between before and after and left behind.
+func Leaks(before, after State) []string { return before.diff(after) }

@@ -4,7 +4,6 @@ package netconf
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/vishvananda/netlink"
@@ -24,56 +23,45 @@ type Conn struct {
 // caller keeps ownership of nsfd; the Conn does not need it after Open.
 //
 // Creating a socket inside a namespace needs a thread in it for the one
-// socket(2) call: Open does that on a throwaway locked goroutine, and lets
-// that thread die unless it is verifiably back in its own namespace, so the
-// caller's thread is never moved (DESIGN rules 2 and 9). When the thread
-// already is in the target namespace no setns is needed at all, so an
-// unprivileged user can read its own namespace's links.
+// socket(2) call: Open has the package's kept worker thread join the
+// namespace, open the socket and go back (osthread rules 10 and 12), so
+// the caller's thread is never moved. When the worker already is in the
+// target namespace no setns is needed at all, so an unprivileged user can
+// read its own namespace's links.
 func Open(nsfd int) (*Conn, error) {
-	type result struct {
-		c   *Conn
-		err error
-	}
-	ch := make(chan result, 1)
-	osthread.Go(func() { // never the main thread, which must not even visit
-		c, back, err := openIn(nsfd)
-		ch <- result{c, err}
-		if back {
-			runtime.UnlockOSThread() // in its own namespace again: reusable
-		}
+	var c *Conn
+	err := worker.Do(func() (err error) {
+		c, err = openIn(nsfd)
+		return err
 	})
-	r := <-ch
-	if r.err != nil {
-		return nil, fmt.Errorf("netlink open: %w", r.err)
+	if err != nil {
+		if c != nil { // opened, but the worker could not go back
+			c.Close()
+		}
+		return nil, fmt.Errorf("netlink open: %w", err)
 	}
-	return r.c, nil
+	return c, nil
 }
 
-// openIn opens a Conn whose sockets live in the namespace of nsfd, from the
-// calling locked thread, and reports whether the thread ended in its own
-// namespace again.
-func openIn(nsfd int) (c *Conn, back bool, err error) {
-	self, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, false, fmt.Errorf("open own namespace: %w", err)
-	}
-	defer unix.Close(self)
+// worker is the kept thread that opens sockets in other namespaces.
+var worker = osthread.NewWorker(unix.CLONE_NEWNET)
+
+// openIn opens a Conn whose sockets live in the namespace of nsfd, from
+// the calling worker thread.
+func openIn(nsfd int) (*Conn, error) {
 	var own, target unix.Stat_t
-	if err := unix.Fstat(self, &own); err != nil {
-		return nil, false, fmt.Errorf("stat own namespace: %w", err)
+	if err := unix.Stat("/proc/thread-self/ns/net", &own); err != nil {
+		return nil, fmt.Errorf("stat own namespace: %w", err)
 	}
 	if err := unix.Fstat(nsfd, &target); err != nil {
-		return nil, true, fmt.Errorf("stat namespace: %w", err)
+		return nil, fmt.Errorf("stat namespace: %w", err)
 	}
-	if own.Ino == target.Ino && own.Dev == target.Dev {
-		c, err = newConn()
-		return c, true, err
+	if own.Ino != target.Ino || own.Dev != target.Dev {
+		if err := osthread.Setns(nsfd, unix.CLONE_NEWNET); err != nil {
+			return nil, fmt.Errorf("enter network namespace: %w", err)
+		}
 	}
-	if err := unix.Setns(nsfd, unix.CLONE_NEWNET); err != nil {
-		return nil, true, fmt.Errorf("enter network namespace: %w", err)
-	}
-	c, err = newConn()
-	return c, unix.Setns(self, unix.CLONE_NEWNET) == nil, err
+	return newConn()
 }
 
 // newConn opens a Conn's sockets in the calling thread's namespace.

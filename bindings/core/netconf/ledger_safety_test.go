@@ -10,6 +10,7 @@ import (
 	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	"github.com/nsh-lua/nsh/bindings/core/netns"
 	"github.com/nsh-lua/nsh/bindings/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil/privmount"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,7 +22,7 @@ import (
 func TestTeardownTouchesOnlyItsOwn(t *testing.T) {
 	prefix, target := testutil.Name(t), testutil.TempDir(t)
 	reused, linked, kept := prefix+"r", prefix+"l", prefix+"k"
-	testutil.InPrivateMounts(t, func() {
+	privmount.InPrivateMounts(t, func() {
 		l := netconf.NewLedger()
 		defer l.Teardown()
 		if _, err := l.AddNetnsMany([]string{reused, linked, kept}, 3); err != nil {

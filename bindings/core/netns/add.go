@@ -5,10 +5,10 @@ package netns
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -16,26 +16,75 @@ import (
 // does, and returns a handle to it (the caller closes it). /run/netns is
 // made a shared mount point, bound onto itself if it is not a mount point
 // yet, so the name propagates to other mount namespaces and `ip netns`
-// sees it; /run/netns/NAME is created exclusively; the namespace, made on a
-// throwaway thread that dies afterwards, is bind-mounted on it. The calling
-// thread never changes namespace. On failure nothing is left.
+// sees it; /run/netns/NAME is created exclusively; the namespace is made
+// on another thread and bind-mounted on it. The calling thread never
+// changes namespace. On failure nothing is left.
 //
-// The namespace is made while the calling thread prepares the file: both
-// cost about as much, and they overlap. A namespace made for a name that
-// turns out to exist dies with its thread.
+// A caller in the process's mount namespace (any thread the registry says
+// has not moved, osthread rule 14) hands the namespace to the kept worker
+// thread, which unshares, binds and goes back (osthread rule 12): no thread
+// is made per namespace. A caller that moved, maybe into a mount namespace
+// of its own, has the namespace made on a throwaway thread that first
+// joins the caller's mount namespace.
 func Add(name string) (*nsfs.Handle, error) {
 	if err := ValidateName(name); err != nil {
 		return nil, fail("add", name, err)
 	}
-	// Every step acts in the calling thread's mount namespace: stay on
-	// one thread (whose namespaces do not change, so unlocking is safe).
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
+	var h *nsfs.Handle
+	var err error
+	if osthread.MovedIn(unix.CLONE_NEWNS) {
+		h, err = addAway(Path(name))
+	} else {
+		h, err = addHere(Path(name))
+	}
+	if err != nil {
+		return nil, fail("add", name, err)
+	}
+	return h, nil
+}
+
+// worker is the kept thread for this package's network-namespace
+// excursions: making named namespaces, and sysctls of other namespaces.
+var worker = osthread.NewWorker(unix.CLONE_NEWNET)
+
+// addHere creates path, then has the worker make the namespace and bind it
+// there; it removes path if that fails.
+func addHere(path string) (*nsfs.Handle, error) {
+	file, err := createFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(file)
+	var h *nsfs.Handle
+	err = worker.Do(func() (err error) {
+		if err = unshareNet(); err != nil {
+			return step("unshare CLONE_NEWNET", err)
+		}
+		h, err = bindSelf(path, file)
+		return err
+	})
+	if err != nil {
+		if h != nil { // made and bound, but the worker was stranded
+			h.Close()
+			unix.Unmount(path, unix.MNT_DETACH)
+		}
+		unix.Unlink(path)
+		return nil, err
+	}
+	return h, nil
+}
+
+// addAway makes the namespace on a throwaway thread that takes on the
+// mount namespace of the calling thread, which moved and so holds its
+// thread locked (osthread rule 2). The namespace is made while the calling
+// thread prepares the file: both cost about as much, and they overlap. A
+// namespace made for a name that turns out to exist dies with its thread.
+func addAway(path string) (*nsfs.Handle, error) {
 	var mnt unix.Stat_t
 	if err := unix.Stat("/proc/thread-self/ns/mnt", &mnt); err != nil {
-		return nil, fail("add", name, step("stat mount namespace", err))
+		return nil, step("stat mount namespace", err)
 	}
-	path, tid := Path(name), unix.Gettid()
+	tid := unix.Gettid()
 	fileReady := make(chan int, 1)
 	done := make(chan added, 1)
 	startThrowaway(func() { done <- makeAndBind(tid, mnt, path, fileReady) })
@@ -50,7 +99,7 @@ func Add(name string) (*nsfs.Handle, error) {
 		err = r.err
 	}
 	if err != nil {
-		return nil, fail("add", name, err)
+		return nil, err
 	}
 	return r.h, nil
 }
@@ -70,20 +119,27 @@ func createFile(path string) (int, error) {
 }
 
 // prepareDir makes /run/netns exist and be a shared mount point, the way
-// iproute2's netns_add does, under an exclusive flock on the directory so
-// that concurrent callers do not stack bind mounts.
+// iproute2's netns_add does. Usually it is already a mount point, and one
+// mount call does; otherwise it is made one under an exclusive flock on
+// the directory, so that concurrent callers do not stack bind mounts.
 func prepareDir() error {
-	if err := unix.Mkdir(Dir, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
-		return step("mkdir "+Dir, err)
+	err := unix.Mount("", Dir, "none", unix.MS_SHARED|unix.MS_REC, "")
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.ENOENT):
+		if err := unix.Mkdir(Dir, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+			return step("mkdir "+Dir, err)
+		}
+	case !errors.Is(err, unix.EINVAL):
+		return step("mount --make-shared "+Dir, err)
 	}
 	lock, err := unix.Open(Dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return step("open "+Dir, err)
 	}
-	defer unix.Close(lock)
-	if unix.Flock(lock, unix.LOCK_EX) == nil {
-		defer unix.Flock(lock, unix.LOCK_UN)
-	}
+	defer unix.Close(lock) // which also unlocks
+	unix.Flock(lock, unix.LOCK_EX)
 	return makeShared()
 }
 
@@ -112,7 +168,7 @@ func makeShared() error {
 
 // unshareNet makes the calling thread's new network namespace; tests
 // replace it to make Add fail half-way.
-var unshareNet = func() error { return unix.Unshare(unix.CLONE_NEWNET) }
+var unshareNet = func() error { return osthread.Unshare(unix.CLONE_NEWNET) }
 
 type added struct {
 	h   *nsfs.Handle
@@ -135,29 +191,36 @@ func makeAndBind(tid int, mnt unix.Stat_t, path string, fileReady <-chan int) ad
 	if file < 0 || err != nil {
 		return added{err: err}
 	}
+	h, err := bindSelf(path, file)
+	return added{h, err}
+}
+
+// bindSelf binds the calling thread's network namespace on path, through
+// file, the descriptor of the file created there, and returns a handle.
+func bindSelf(path string, file int) (*nsfs.Handle, error) {
 	const self = "/proc/thread-self/ns/net"
 	fd, err := unix.Open(self, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return added{err: step("open "+self, err)}
+		return nil, step("open "+self, err)
 	}
 	target := "/proc/self/fd/" + strconv.Itoa(file)
 	if err := unix.Mount(self, target, "none", unix.MS_BIND, ""); err != nil {
 		unix.Close(fd)
-		return added{err: step("bind "+self, err)}
+		return nil, step("bind "+self, err)
 	}
-	h, err := nsfs.FromFD(fd, path)
+	h, err := nsfs.FromKnownFD(fd, nsfs.Net, path)
 	if err != nil {
 		unix.Unmount(path, unix.MNT_DETACH)
 		unix.Close(fd)
-		return added{err: err}
+		return nil, err
 	}
-	return added{h: h}
+	return h, nil
 }
 
 // joinMountNS moves the calling (throwaway) thread into the mount
 // namespace of thread tid of this process, identified by want, unless it is
-// there already. setns(CLONE_NEWNS) needs the thread's own fs_struct
-// first (DESIGN.md rule 4).
+// there already. osthread.Setns gives the thread its own fs_struct first,
+// as setns(CLONE_NEWNS) needs (osthread rule 5).
 func joinMountNS(tid int, want unix.Stat_t) error {
 	var st unix.Stat_t
 	if err := unix.Stat("/proc/thread-self/ns/mnt", &st); err != nil {
@@ -171,10 +234,7 @@ func joinMountNS(tid int, want unix.Stat_t) error {
 		return step("open caller's mount namespace", err)
 	}
 	defer unix.Close(fd)
-	if err := unix.Unshare(unix.CLONE_FS); err != nil {
-		return step("unshare CLONE_FS", err)
-	}
-	if err := unix.Setns(fd, unix.CLONE_NEWNS); err != nil {
+	if err := osthread.Setns(fd, unix.CLONE_NEWNS); err != nil {
 		return step("setns caller's mount namespace", err)
 	}
 	return nil

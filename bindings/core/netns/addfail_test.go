@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil/privmount"
 	"golang.org/x/sys/unix"
 )
 
@@ -60,7 +61,7 @@ func TestAddBindsTheFileItMade(t *testing.T) {
 		}
 		return saved()
 	}
-	testutil.InPrivateMounts(t, func() {
+	privmount.InPrivateMounts(t, func() {
 		h, err := Add(name)
 		if err != nil {
 			t.Errorf("Add: %v", err)

@@ -25,7 +25,9 @@
 //
 // Nothing in this package moves the calling goroutine's thread into another
 // namespace: new namespaces are made, and per-namespace sysctls read and
-// written, on throwaway locked threads that die afterwards (never the main
-// thread). Mount work happens in the calling thread's mount namespace. It
-// knows nothing of Lua and is usable from Go on its own.
+// written, on a kept worker thread that goes back after each job
+// (osthread.Worker, osthread rule 12), or, for a caller that left the
+// process's mount namespace, on a throwaway thread that dies afterwards.
+// Mount work happens in the calling thread's mount namespace. It knows
+// nothing of Lua and is usable from Go on its own.
 package netns

@@ -5,7 +5,6 @@ package netns_test
 import (
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -69,11 +68,4 @@ func mountsOf(t *testing.T, s string) []string {
 func exists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
-}
-
-// lockThread keeps the test goroutine on its thread until the test ends;
-// the thread's namespaces are not changed, so unlocking then is safe.
-func lockThread(t *testing.T) {
-	runtime.LockOSThread()
-	t.Cleanup(runtime.UnlockOSThread)
 }

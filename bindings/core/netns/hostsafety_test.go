@@ -11,6 +11,7 @@ import (
 
 	"github.com/nsh-lua/nsh/bindings/core/netns"
 	"github.com/nsh-lua/nsh/bindings/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil/privmount"
 	"golang.org/x/sys/unix"
 )
 
@@ -70,7 +71,7 @@ func mustDo(t *testing.T, err error) bool {
 // and leave both the mount and the symlink; read paths refuse too.
 func TestDelRefusesSymlink(t *testing.T) {
 	name, target := testutil.Name(t), testutil.TempDir(t)
-	testutil.InPrivateMounts(t, func() {
+	privmount.InPrivateMounts(t, func() {
 		if !mustDo(t, unix.Mount("v", target, "tmpfs", 0, "")) ||
 			!mustDo(t, os.Symlink(target, netns.Path(name))) {
 			return
@@ -108,7 +109,7 @@ func TestDelRefusesSymlink(t *testing.T) {
 // a symlink to the caller's own namespace for a name.
 func TestDelRefusesSymlinkToNamespace(t *testing.T) {
 	real, link, self := testutil.Name(t), testutil.Name(t), testutil.Name(t)
-	testutil.InPrivateMounts(t, func() {
+	privmount.InPrivateMounts(t, func() {
 		h, err := netns.Add(real)
 		if !mustDo(t, err) {
 			return
@@ -150,7 +151,7 @@ func TestDelRefusesNonNamespaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmpfs, bound, plain, uts := testutil.Name(t), testutil.Name(t), testutil.Name(t), testutil.Name(t)
-	testutil.InPrivateMounts(t, func() {
+	privmount.InPrivateMounts(t, func() {
 		ok := mustDo(t, os.Mkdir(netns.Path(tmpfs), 0o755)) &&
 			mustDo(t, unix.Mount("t", netns.Path(tmpfs), "tmpfs", 0, "")) &&
 			mustDo(t, os.WriteFile(netns.Path(bound), nil, 0o644)) &&
@@ -194,7 +195,7 @@ func TestDelRefusesNonNamespaces(t *testing.T) {
 // directory is writable again.
 func TestDelOnReadOnlyDirChangesNothing(t *testing.T) {
 	name := testutil.Name(t)
-	testutil.InPrivateMounts(t, func() {
+	privmount.InPrivateMounts(t, func() {
 		h, err := netns.Add(name)
 		if !mustDo(t, err) {
 			return
@@ -234,7 +235,7 @@ func TestDelOnReadOnlyDirChangesNothing(t *testing.T) {
 func TestDelAllSkipsAndReports(t *testing.T) {
 	prefix, target := testutil.Name(t), testutil.TempDir(t)
 	good, link, plain := prefix+"a", prefix+"b", prefix+"c"
-	testutil.InPrivateMounts(t, func() {
+	privmount.InPrivateMounts(t, func() {
 		h, err := netns.Add(good)
 		if !mustDo(t, err) {
 			return

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/core/netns"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 	"golang.org/x/sys/unix"
 )
@@ -136,15 +137,16 @@ func TestGetMissing(t *testing.T) {
 func TestCallerThreadUnmoved(t *testing.T) {
 	testutil.RequireRoot(t)
 	var st0, st1 unix.Stat_t
-	// Lock so that "the calling thread" is one thread throughout.
-	lockThread(t)
-	if err := unix.Stat("/proc/thread-self/ns/net", &st0); err != nil {
-		t.Fatal(err)
-	}
-	addNS(t)
-	if err := unix.Stat("/proc/thread-self/ns/net", &st1); err != nil {
-		t.Fatal(err)
-	}
+	// Pinned, so that "the calling thread" is one thread throughout.
+	osthread.Pin(func() {
+		if err := unix.Stat("/proc/thread-self/ns/net", &st0); err != nil {
+			t.Fatal(err)
+		}
+		addNS(t)
+		if err := unix.Stat("/proc/thread-self/ns/net", &st1); err != nil {
+			t.Fatal(err)
+		}
+	})
 	if st0.Ino != st1.Ino {
 		t.Fatalf("calling thread moved from net inode %d to %d", st0.Ino, st1.Ino)
 	}

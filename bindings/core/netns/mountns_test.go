@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nsh-lua/nsh/bindings/core/netns"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 	"golang.org/x/sys/unix"
 )
@@ -27,7 +28,7 @@ func TestCallerMountNamespace(t *testing.T) {
 		err           error
 	}
 	var r result
-	netns.OnThrowawayThread(func() { // the thread dies with its mount namespace
+	osthread.Run(func() { // the thread dies with its mount namespace
 		if r.err = privateRunNetns(); r.err != nil {
 			return
 		}
@@ -57,7 +58,7 @@ func TestCallerMountNamespace(t *testing.T) {
 // privateRunNetns gives the calling thread a mount namespace of its own
 // with an empty tmpfs on /run/netns.
 func privateRunNetns() error {
-	if err := unix.Unshare(unix.CLONE_FS | unix.CLONE_NEWNS); err != nil {
+	if err := osthread.Unshare(unix.CLONE_NEWNS); err != nil { // with a private fs
 		return err
 	}
 	if err := unix.Mount("", "/", "", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {

@@ -5,10 +5,10 @@ package netns
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -73,17 +73,17 @@ func handleFD(ns *nsfs.Handle, key string) (int, error) {
 // SysctlAt reads the network sysctl key in the network namespace open as
 // nsFD (-1: the calling thread's), and when value is not nil writes it; it
 // returns the value read before any write. When nsFD is not the calling
-// thread's namespace, the work is done from a throwaway thread that joins
-// it, since /proc/sys/net shows the namespace of the thread that opens it.
+// thread's namespace, the work is done on the kept worker thread, which
+// joins it and goes back (osthread rule 12), since /proc/sys/net shows the
+// namespace of the thread that opens it.
 func SysctlAt(nsFD int, key string, value *string) (string, error) {
 	path, err := SysctlPath(key)
 	if err != nil {
 		return "", err
 	}
-	// Stay on one thread while deciding where we are and reading there;
-	// the thread's namespaces do not change, so unlocking afterwards is safe.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
+	// No need to lock the thread while deciding where we are and reading
+	// there: a goroutine that is not locked runs only on threads in the
+	// process's namespaces, and a locked one stays on its thread.
 	if nsFD < 0 || here(nsFD) {
 		return sysctlHere(path, key, value)
 	}
@@ -98,14 +98,14 @@ func here(fd int) bool {
 		self.Dev == ns.Dev && self.Ino == ns.Ino
 }
 
-// sysctlThere does the work on a throwaway thread that joins ns.
+// sysctlThere does the work on the worker thread, in ns.
 func sysctlThere(nsFD int, path, key string, value *string) (val string, err error) {
-	onThrowawayThread(func() {
-		if err = unix.Setns(nsFD, unix.CLONE_NEWNET); err != nil {
-			err = fail("sysctl", key, step("setns", err))
-			return
+	err = worker.Do(func() error {
+		if err := osthread.Setns(nsFD, unix.CLONE_NEWNET); err != nil {
+			return fail("sysctl", key, step("setns", err))
 		}
 		val, err = sysctlHere(path, key, value)
+		return err
 	})
 	return val, err
 }

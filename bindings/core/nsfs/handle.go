@@ -66,6 +66,17 @@ func FromFD(fd int, path string) (*Handle, error) {
 	return &Handle{fd: fd, typ: typ, dev: st.Dev, ino: st.Ino, path: path}, nil
 }
 
+// FromKnownFD wraps fd, which the caller just opened from a /proc/…/ns
+// link of type t (so it is a namespace of that type), as a handle named
+// path, with one fstat where FromFD checks what fd is. The handle owns fd.
+func FromKnownFD(fd int, t Type, path string) (*Handle, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, fmt.Errorf("stat %s: %w", path, err)
+	}
+	return &Handle{fd: fd, typ: t, dev: st.Dev, ino: st.Ino, path: path}, nil
+}
+
 func isNsfs(fd int) bool {
 	var fs unix.Statfs_t
 	return unix.Fstatfs(fd, &fs) == nil && fs.Type == unix.NSFS_MAGIC

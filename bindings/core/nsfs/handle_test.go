@@ -229,7 +229,7 @@ func TestSelfForChildren(t *testing.T) {
 	}
 
 	own, forChildren, err := onThrowawayThread(func() (uint64, uint64, error) {
-		if err := unix.Unshare(unix.CLONE_NEWTIME); err != nil {
+		if err := osthread.Unshare(unix.CLONE_NEWTIME); err != nil {
 			return 0, 0, err
 		}
 		all, err := OpenAll(0)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nsh-lua/nsh/bindings/testutil"
+	"github.com/nsh-lua/nsh/bindings/testutil/privmount"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,7 +39,7 @@ func ok(t *testing.T, err error) bool {
 // the pin stays. Both run in a private mount namespace.
 func TestUnpinIsAllOrNothing(t *testing.T) {
 	dir := testutil.TempDir(t)
-	testutil.InPrivateMounts(t, func() {
+	privmount.InPrivateMounts(t, func() {
 		if !ok(t, unix.Mount("t", dir, "tmpfs", 0, "")) {
 			return
 		}

@@ -1,10 +1,5 @@
-// Package osthread runs Go code on OS threads set aside for namespace work.
-// Namespaces belong to threads and Go moves goroutines between threads, so
-// every goroutine that changes its thread's namespaces starts here: locked
-// to a thread that is never the process's main thread (the Go runtime
-// never kills the main thread, so one changed there would stay changed),
-// and, unless it proves its thread unchanged, exiting still locked so the
-// runtime kills the thread (DESIGN rules 1 and 2).
+//go:build linux
+
 package osthread
 
 import (
@@ -13,14 +8,22 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// pid is the process's id, its main thread's (Go never forks without exec).
+var pid = unix.Getpid()
+
+// OnMain reports whether the calling thread is the process's main thread,
+// which never changes namespaces (rule 1).
+func OnMain() bool { return unix.Gettid() == pid }
+
 // Go runs fn on a new goroutine locked to an OS thread that is not the main
 // thread. fn's goroutine stays locked: when fn returns, the goroutine exits
 // and the runtime kills the thread, namespaces and all. fn may call
-// runtime.UnlockOSThread first only if it left every namespace as it was.
+// Release only if it left every namespace as it was (rule 2).
 func Go(fn func()) {
 	go func() {
 		runtime.LockOSThread()
-		if unix.Gettid() != unix.Getpid() {
+		if tid := unix.Gettid(); tid != pid {
+			clean(tid) // a thread a goroutine may land on is unchanged
 			fn()
 			return
 		}
@@ -30,6 +33,7 @@ func Go(fn func()) {
 		go func() {
 			runtime.LockOSThread()
 			close(locked)
+			clean(unix.Gettid())
 			fn()
 		}()
 		<-locked
@@ -46,3 +50,32 @@ func Run(fn func()) {
 	})
 	<-done
 }
+
+// Release unlocks the calling goroutine from its thread, which then serves
+// other goroutines, when the registry says the thread is unchanged; on a
+// moved thread it does nothing, and the goroutine exits locked (rule 2).
+// Call it only from a goroutine Go started.
+func Release() {
+	if !Moved() {
+		runtime.UnlockOSThread()
+	}
+}
+
+// Pin runs fn with the calling goroutine locked to its current thread, for
+// work that needs one thread throughout without changing its namespaces.
+// A goroutine already locked stays locked. If fn changed them, Pin panics
+// and leaves the goroutine locked (rule 2).
+func Pin(fn func()) {
+	runtime.LockOSThread()
+	was := Moved()
+	fn()
+	if !was && Moved() {
+		panic("osthread.Pin: fn changed the thread's namespaces")
+	}
+	runtime.UnlockOSThread()
+}
+
+// LockForChild locks the calling goroutine to its thread for good. It is
+// for the main goroutine of a re-executed child that sets itself up and
+// then execs, where every step must act on the one thread that execs.
+func LockForChild() { runtime.LockOSThread() }

@@ -56,27 +56,69 @@ func TestGoKeepsTheThread(t *testing.T) {
 	}
 }
 
-// TestNoBareLockedGoroutines scans the repository for goroutines that lock
-// their thread themselves: such a goroutine can land on the main thread
-// (DESIGN rule 1). They must start with Go or Run instead.
-func TestNoBareLockedGoroutines(t *testing.T) {
-	bare := regexp.MustCompile(`go func\([^)]*\) \{\s*\n\s*runtime\.LockOSThread\(\)`)
-	root := filepath.Join("..", "..")
+// threadCalls are the calls that lock a goroutine to its thread or change
+// a thread's namespaces: only this package makes them (rule 14).
+var threadCalls = regexp.MustCompile(`\b(runtime\.(Lock|Unlock)OSThread|(unix|syscall)\.(Setns|Unshare)|SYS_SETNS|SYS_UNSHARE)\b`)
+
+// pendingGlue are files of the Lua glue (bindings/*.go, repl/), outside
+// the core, that still make such calls themselves; the glue's redesign
+// (issue 8) moves them onto this package: PrepareVM for the VM thread,
+// Pin, Setns and Unshare in the tests.
+var pendingGlue = map[string]bool{
+	"bindings/vmthread_linux.go":   true,
+	"bindings/netns_test.go":       true,
+	"bindings/spawn_bench_test.go": true,
+	"repl/loop_test.go":            true,
+}
+
+// TestOnlyOwnerChangesThreads scans every Go file of the module, tests
+// included, for thread locking and namespace syscalls outside this
+// package: a goroutine that locks its own thread can land on the main
+// thread (rule 1), and a change made elsewhere escapes the registry (rule
+// 14). Comments are not calls.
+func TestOnlyOwnerChangesThreads(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.Contains(path, "osthread") {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
 			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if filepath.Dir(rel) == filepath.Join("bindings", "core", "osthread") {
+			return nil
 		}
 		src, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		if loc := bare.FindIndex(src); loc != nil {
-			line := 1 + strings.Count(string(src[:loc[0]]), "\n")
-			t.Errorf("%s:%d: a goroutine locks its own thread; start it with osthread.Go", path, line)
+		for i, line := range strings.Split(string(src), "\n") {
+			code, _, _ := strings.Cut(line, "//")
+			if m := threadCalls.FindString(code); m != "" {
+				if pendingGlue[filepath.ToSlash(rel)] {
+					t.Logf("%s:%d: %s (glue pending its move onto osthread)", rel, i+1, m)
+					continue
+				}
+				t.Errorf("%s:%d: %s outside package osthread", rel, i+1, m)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestOwnerScanFindsCalls proves the scan can fail: each kind of call it
+// must catch is caught, and a comment is not.
+func TestOwnerScanFindsCalls(t *testing.T) {
+	for _, line := range []string{
+		"\truntime.LockOSThread()", "defer runtime.UnlockOSThread()", "unix.Setns(fd, 0)",
+		"err := unix.Unshare(unix.CLONE_NEWNET)", "syscall.RawSyscall(syscall.SYS_SETNS, 0, 0, 0)",
+	} {
+		if code, _, _ := strings.Cut(line, "//"); !threadCalls.MatchString(code) {
+			t.Errorf("scan misses %q", line)
+		}
+	}
+	if code, _, _ := strings.Cut("x := 1 // runtime.LockOSThread()", "//"); threadCalls.MatchString(code) {
+		t.Error("scan counts a comment")
 	}
 }

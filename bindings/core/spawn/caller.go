@@ -3,10 +3,12 @@
 package spawn
 
 import (
+	"errors"
 	"fmt"
 	"os/exec"
 
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,63 +31,32 @@ func (p *plan) fromCaller() bool {
 			return false
 		}
 	}
-	tid := unix.Gettid()
-	if tid == unix.Getpid() {
-		return false // the main thread never changes namespaces (rule 1)
-	}
-	_, moved := moved.Load(tid)
-	return !moved
+	// Never from the main thread (osthread rule 1) or a moved one (rule 11).
+	return !osthread.OnMain() && !osthread.Moved()
 }
 
 // launchHere starts the child from the calling thread. What the plan
 // changes on the thread (joins, a new mnt or uts namespace) lasts for the
 // fork only: the thread goes back to the process's namespaces (and its
-// working directory) before it returns, and if it cannot, the child is
-// killed, the thread is marked moved (so children follow where it really
-// is) and an error says so.
+// working directory) before it returns (osthread.Visit, rule 11), and if
+// it cannot, the child is killed, the thread stays marked moved (so
+// children follow where it really is) and an error says so.
 func launchHere(pl *plan, p *Process) (*exec.Cmd, error) {
 	flags := pl.threadNew
 	for _, h := range pl.threadJoins {
 		flags |= h.Type().Flag()
 	}
-	if flags == 0 {
-		return launch(pl, p)
-	}
-	// The way back: our own process (its main thread never moves, rule 1)
-	// through a pidfd, all types in one setns.
-	self, err := unix.PidfdOpen(unix.Getpid(), 0)
-	if err != nil {
-		return nil, fmt.Errorf("pidfd_open self: %w", err)
-	}
-	defer unix.Close(self)
-	cwd := -1
-	if flags&unix.CLONE_NEWNS != 0 {
-		// Rule 4: setns with CLONE_NEWNS and other flags needs a private
-		// fs struct; leaving the mount namespace resets root and cwd.
-		if err := unix.Unshare(unix.CLONE_FS); err != nil {
-			return nil, fmt.Errorf("unshare fs: %w", err)
-		}
-		if cwd, err = unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
-			return nil, fmt.Errorf("open working directory: %w", err)
-		}
-		defer unix.Close(cwd)
-	}
-	err = enterThread(pl.threadJoins)
 	var cmd *exec.Cmd
-	if err == nil {
+	err := osthread.Visit(flags, func() error { return enterThread(pl.threadJoins) }, func() (err error) {
 		cmd, err = launch(pl, p)
-	}
-	berr := unix.Setns(self, flags)
-	if berr == nil && cwd >= 0 {
-		berr = unix.Fchdir(cwd)
-	}
-	if berr != nil {
-		markMoved()
+		return err
+	})
+	if errors.Is(err, osthread.ErrStranded) {
 		if cmd != nil {
 			cmd.Process.Kill()
 			go reap(p, cmd)
 		}
-		return nil, fmt.Errorf("return to the process's namespaces after starting a child: %w", berr)
+		return nil, fmt.Errorf("after starting a child: %w", err)
 	}
 	return cmd, err
 }

@@ -9,11 +9,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"syscall"
 
 	"github.com/nsh-lua/nsh/bindings/core/nsenter"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -79,7 +79,7 @@ func IsChild() bool { return os.Getenv(envChild) != "" }
 // asks for, then execs the command or runs the child main. It returns the
 // exit status only when that fails or a child main ends.
 func ChildMain() int {
-	runtime.LockOSThread()
+	osthread.LockForChild()
 	if os.Getenv(envChild) == "probe" {
 		return 0
 	}

@@ -14,18 +14,19 @@
 //	res, err := p.Wait(ctx)           // cancelling ctx kills the child
 //	res, err := spawn.Run(ctx, spec)  // Start + Wait, output captured
 //
-// How a child is made (see DESIGN.md, "Threads and namespaces"):
+// How a child is made (the thread rules are numbered in package osthread):
 //
 // The thread that forks decides the namespaces the child starts in, so
 // each child is started from a thread prepared for it, and the forking
 // thread lives as long as the child (Pdeathsig fires when the creating
-// thread dies, rule 8):
+// thread dies, osthread rule 9):
 //
 //   - a child that needs unshares on the thread (mnt to set propagation,
 //     uts to set the hostname, time to write offsets before anyone is
-//     inside, rule 7) or steps gets a fresh locked goroutine, the spawner,
-//     which enters Spec.Base and Spec.Join, unshares, runs Steps, starts
-//     the child and reaps it; its thread dies with it (rule 2);
+//     inside, osthread rule 8) or steps gets a fresh locked goroutine, the
+//     spawner, which enters Spec.Base and Spec.Join, unshares, runs Steps,
+//     starts the child and reaps it; its thread dies with it (osthread
+//     rule 2);
 //   - a child that only joins namespaces starts from a pooled joined
 //     thread that entered that set once and serves every child asking for
 //     it, until it has had no child for 20ms (then it exits locked);
@@ -34,7 +35,8 @@
 //     net, uts, ipc or cgroup namespaces, or a new mnt or uts namespace
 //     (propagation, hostname), starts from the caller's own thread, which
 //     does that for the fork and goes back to the process's namespaces
-//     and its working directory at once through a pidfd of the process:
+//     and its working directory at once through a pidfd of the process
+//     (osthread.Visit, osthread rule 11):
 //     no thread switch, no thread creation, which is what makes ns.spawn
 //     cost what a bare Go program does; with Spec.Here (the caller
 //     unshared pid or time, and nothing can open that namespace until a

@@ -20,7 +20,7 @@ const firstSpawnEnv = "NSH_SPAWN_TEST_FIRST"
 
 // firstSpawnHelper is a fresh process whose very first child is started
 // from a thread that unshared pid: os/exec's one-time probe fork must not
-// have become PID 1 of that namespace (DESIGN.md rule 6), or the real
+// have become PID 1 of that namespace (osthread rule 7), or the real
 // child fails with ENOMEM.
 func firstSpawnHelper() int {
 	out := make(chan string)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,9 +16,9 @@ import (
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/nsh-lua/nsh/bindings/core/spawn"
 	"github.com/nsh-lua/nsh/bindings/testutil"
-	"golang.org/x/sys/unix"
 )
 
 const orphanHelperEnv = "NSH_SPAWN_TEST_ORPHANS"
@@ -67,13 +66,7 @@ func orphanHelper() int {
 		{Argv: sleep, New: []nsfs.Type{nsfs.Mnt}, Hostname: "y", KillOnExit: true, FromCaller: true},
 	}
 	got := make(chan []int)
-	var shellThread func()
-	shellThread = func() {
-		runtime.LockOSThread() // never unlocked
-		if unix.Gettid() == unix.Getpid() {
-			go shellThread() // not the main thread: keep it, start another
-			select {}
-		}
+	osthread.Go(func() { // never released: a shell thread locked for good
 		var out []int
 		for _, s := range fromCaller {
 			p, err := spawn.Start(ctx, s)
@@ -85,8 +78,7 @@ func orphanHelper() int {
 		}
 		got <- out
 		select {}
-	}
-	go shellThread()
+	})
 	pids = append(pids, <-got...)
 	for _, pid := range pids {
 		fmt.Println(pid)

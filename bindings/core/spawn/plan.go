@@ -21,17 +21,16 @@ type plan struct {
 	spec *Spec
 	new  map[nsfs.Type]bool
 
-	threadJoins  []*nsfs.Handle // setns on the spawner thread
-	childJoins   []*nsfs.Handle // setns in the cgo constructor
-	threadNew    int            // unshare flags on the spawner thread
-	childNew     int            // unshare flags in the cgo constructor
-	cloneflags   int            // SysProcAttr.Cloneflags
-	propagation  uintptr        // MS_PRIVATE…; 0 for unchanged
-	propInChild  bool           // the child sets propagation
-	hostInChild  bool           // the child sets the hostname
-	reexec       bool           // start /proc/self/exe, not Argv
-	childPdeath  bool           // the child sets its own parent-death signal
-	threadTouchy bool           // the spawner thread changes namespaces
+	threadJoins []*nsfs.Handle // setns on the spawner thread
+	childJoins  []*nsfs.Handle // setns in the cgo constructor
+	threadNew   int            // unshare flags on the spawner thread
+	childNew    int            // unshare flags in the cgo constructor
+	cloneflags  int            // SysProcAttr.Cloneflags
+	propagation uintptr        // MS_PRIVATE…; 0 for unchanged
+	propInChild bool           // the child sets propagation
+	hostInChild bool           // the child sets the hostname
+	reexec      bool           // start /proc/self/exe, not Argv
+	childPdeath bool           // the child sets its own parent-death signal
 }
 
 // newPlan checks spec and decides where each piece of work happens.
@@ -89,7 +88,6 @@ func newPlan(spec *Spec) (*plan, error) {
 			return nil, err
 		}
 	}
-	p.threadTouchy = len(p.threadJoins) > 0 || p.threadNew != 0
 	p.pdeath()
 	return p, nil
 }
@@ -123,7 +121,7 @@ func (p *plan) here() error {
 
 // split assigns each new type to the thread, the clone flags or the child.
 // Inside a (new or joined) user namespace the namespaces must be created
-// after it, so nothing is unshared on the thread except time (rule 7).
+// after it, so nothing is unshared on the thread except time (osthread rule 8).
 func (p *plan) split(inUserNS, userJoin bool) {
 	spec := p.spec
 	for t := range p.new {

@@ -16,9 +16,10 @@ import (
 // A joined thread is a locked OS thread that entered one set of existing
 // namespaces and starts every child that asks for exactly that set, so
 // repeated ns.spawn{join=h} pays for neither a thread nor the setns calls
-// each time. It lives while it has children (their Pdeathsig is tied to it,
-// rule 8) and for idleTTL after the last one, then exits locked, so the
-// thread dies with its namespaces (rule 2) and pins nothing for long.
+// each time. It lives while it has children (their Pdeathsig is tied to
+// it, osthread rule 9) and for idleTTL after the last one, then exits
+// locked, so the thread dies with its namespaces (osthread rule 2) and pins
+// nothing for long.
 type joinedThread struct {
 	key  string
 	jobs chan func()

@@ -7,17 +7,17 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
 
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"golang.org/x/sys/unix"
 )
 
 // warmOnce runs os/exec's one-time pidfd probe (it forks a throwaway child)
 // from a clean thread, so the probe never becomes PID 1 of a child's new
-// pid namespace (DESIGN.md rule 6). os.FindProcess triggers it without
+// pid namespace (osthread rule 7). os.FindProcess triggers it without
 // starting anything else.
 var warmOnce sync.Once
 
@@ -39,14 +39,12 @@ func warmClean() {
 
 // spawner is the goroutine that owns one child: it prepares its locked
 // thread, starts the child, reports on started, then reaps the child and
-// ends. A thread whose namespaces changed dies with it (rule 2); it lives
-// as long as the child, so Pdeathsig fires only when this process dies
-// (rule 8). It must be started with osthread.Go.
+// ends. A thread whose namespaces changed dies with it (osthread rule 2);
+// it lives as long as the child, so Pdeathsig fires only when this process
+// dies (osthread rule 9). It must be started with osthread.Go.
 func spawner(pl *plan, p *Process, started chan<- error) {
-	warm() // still clean here
-	if !pl.threadTouchy {
-		defer runtime.UnlockOSThread()
-	}
+	warm()                   // still clean here
+	defer osthread.Release() // reused only if the plan left it unchanged
 	err := enterThread(pl.threadJoins)
 	var cmd *exec.Cmd
 	if err == nil {

@@ -3,7 +3,6 @@
 package spawn
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -13,15 +12,18 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The functions in this file act on the calling OS thread. The caller must
-// hold runtime.LockOSThread and, once the thread's namespaces changed, must
-// never unlock it (DESIGN.md rule 2).
+// The functions in this file act on the calling OS thread through package
+// osthread, the only one that changes a thread's namespaces: the caller's
+// goroutine must be locked (osthread.Go, or the VM thread) and, once the
+// thread's namespaces changed, is never unlocked (osthread rule 2).
 
-// ErrUserThread is returned for a user namespace asked of a thread.
-var ErrUserThread = errors.New("a running multithreaded process cannot enter a user namespace: start a child in it with ns.spawn{join=…}, or ns.clone")
+// ErrUserThread is returned for a user namespace asked of a thread
+// (osthread rule 6).
+var ErrUserThread = osthread.ErrUserThread
 
-// ErrTimeThread is returned for joining an existing time namespace.
-var ErrTimeThread = errors.New("a running Go process cannot join an existing time namespace: start a child with ns.spawn{join=…}")
+// ErrTimeThread is returned for joining an existing time namespace
+// (osthread rule 6).
+var ErrTimeThread = osthread.ErrTimeThread
 
 // threadTypes are the types a thread can be in apart from its process:
 // pid and time as the …_for_children links.
@@ -45,17 +47,8 @@ type ThreadSet struct {
 	Pending bool
 }
 
-// moved holds the ids of threads whose namespaces this package changed
-// (Unshare, Setns, With). Threads are only ever moved through these, so a
-// thread not in it is in the process's namespaces and CurrentSet need not
-// look (stat on /proc/thread-self/ns/* costs ~100µs for the set). A
-// recycled id only costs a needless look.
-var moved sync.Map
-
-func markMoved() { moved.Store(unix.Gettid(), true) }
-
 // procNS holds the process's own namespaces (its main thread's, which
-// never change, DESIGN.md rule 1), read once.
+// never change, osthread rule 1), read once.
 var procNS = sync.OnceValue(func() map[nsfs.Type]unix.Stat_t {
 	out := map[nsfs.Type]unix.Stat_t{}
 	for _, t := range threadTypes {
@@ -70,7 +63,7 @@ var procNS = sync.OnceValue(func() map[nsfs.Type]unix.Stat_t {
 // CurrentSet opens the calling thread's set. Close it when done.
 func CurrentSet() (*ThreadSet, error) {
 	s := &ThreadSet{}
-	if _, ok := moved.Load(unix.Gettid()); !ok {
+	if !osthread.Moved() { // osthread rule 14: then it is where the process is
 		return s, nil
 	}
 	proc := procNS()
@@ -117,7 +110,6 @@ func Unshare(types []nsfs.Type, propagation string) error {
 		flags |= t.Flag()
 	}
 	warmClean() // before this thread's pid_for_children may change
-	markMoved()
 	prop := propagationFlag(propagation)
 	if prop == 0 && propagation != "unchanged" {
 		return badSpec("propagation %q: must be one of private, slave, shared, unchanged", propagation)
@@ -131,11 +123,8 @@ func unshareThread(flags int, prop uintptr, hostname string, off *TimeOffsets) e
 	if flags == 0 {
 		return nil
 	}
-	if flags&unix.CLONE_NEWNS != 0 {
-		flags |= unix.CLONE_FS // rule 4: a private root and cwd first
-	}
-	if err := unix.Unshare(flags); err != nil {
-		return fmt.Errorf("unshare %s: %w", flagNames(flags), err)
+	if err := osthread.Unshare(flags); err != nil { // a private fs with mnt, osthread rule 5
+		return err
 	}
 	if flags&unix.CLONE_NEWNS != 0 && prop != 0 {
 		if err := unix.Mount("none", "/", "", prop|unix.MS_REC, ""); err != nil {
@@ -165,8 +154,8 @@ func writeOffsets(path string, off *TimeOffsets) error {
 }
 
 // Setns moves the calling thread into the namespaces hs, in nsenter's
-// order, like setns(2). mnt gets a private root and cwd first (rule 4).
-// user and time are refused (ErrUserThread, ErrTimeThread).
+// order, like setns(2). mnt gets a private root and cwd first (osthread
+// rule 5). user and time are refused (ErrUserThread, ErrTimeThread).
 func Setns(hs []*nsfs.Handle) error {
 	for _, h := range hs {
 		switch h.Type() {
@@ -176,7 +165,6 @@ func Setns(hs []*nsfs.Handle) error {
 			return fmt.Errorf("setns %s: %w", h, ErrTimeThread)
 		}
 	}
-	markMoved()
 	return enterThread(hs)
 }
 
@@ -187,24 +175,19 @@ func enterThread(hs []*nsfs.Handle) error {
 		if h.Closed() {
 			return fmt.Errorf("setns: %w", nsfs.ErrClosed)
 		}
-		if h.Type() == nsfs.Mnt {
-			if err := unix.Unshare(unix.CLONE_FS); err != nil {
-				return fmt.Errorf("unshare fs: %w", err)
-			}
-		}
-		if err := unix.Setns(h.Fd(), h.Type().Flag()); err != nil {
+		if err := osthread.Setns(h.Fd(), h.Type().Flag()); err != nil {
 			return fmt.Errorf("setns %s: %w", h, err)
 		}
 	}
 	return nil
 }
 
-// With runs fn on a fresh locked goroutine whose thread first takes on the
+// With runs fn on a fresh locked thread whose thread first takes on the
 // caller's working directory and the set base (the caller's CurrentSet)
-// and then enters target, and waits for it. The goroutine exits locked, so its
-// thread dies and no other goroutine ever runs in those namespaces (rule 3).
-// Errors entering the namespaces are returned without calling fn; a panic
-// in fn is re-raised in the caller.
+// and then enters target, and waits for it (osthread.With). The thread
+// dies afterwards, so no other goroutine ever runs in those namespaces
+// (osthread rule 4). Errors entering the namespaces are returned without
+// calling fn; a panic in fn is re-raised in the caller.
 func With(base *ThreadSet, target []*nsfs.Handle, fn func()) error {
 	for _, h := range target {
 		if h.Type() == nsfs.User {
@@ -214,43 +197,11 @@ func With(base *ThreadSet, target []*nsfs.Handle, fn func()) error {
 			return fmt.Errorf("setns %s: %w", h, ErrTimeThread)
 		}
 	}
-	cwd, err := unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("open working directory: %w", err)
-	}
-	defer unix.Close(cwd)
-	type outcome struct {
-		err   error
-		fault any
-	}
-	done := make(chan outcome, 1)
-	osthread.Go(func() { // never unlocked: this thread dies with fn
-		var out outcome
-		defer func() {
-			if r := recover(); r != nil {
-				out.fault = r
-			}
-			done <- out
-		}()
-		if out.err = takeOn(base, cwd, target); out.err == nil {
-			fn()
-		}
-	})
-	out := <-done
-	if out.fault != nil {
-		panic(out.fault)
-	}
-	return out.err
+	return osthread.With(func() error { return takeOn(base, target) }, fn)
 }
 
-func takeOn(base *ThreadSet, cwd int, target []*nsfs.Handle) error {
-	markMoved()
-	if err := unix.Unshare(unix.CLONE_FS); err != nil {
-		return fmt.Errorf("unshare fs: %w", err)
-	}
-	if err := unix.Fchdir(cwd); err != nil {
-		return fmt.Errorf("chdir: %w", err)
-	}
+// takeOn enters the set base, less the types target replaces, and target.
+func takeOn(base *ThreadSet, target []*nsfs.Handle) error {
 	var hs []*nsfs.Handle
 	if base != nil {
 		inTarget := map[nsfs.Type]bool{}
@@ -270,19 +221,6 @@ func takeOn(base *ThreadSet, cwd int, target []*nsfs.Handle) error {
 		}
 	}
 	return enterThread(hs)
-}
-
-func flagNames(flags int) string {
-	s := ""
-	for _, t := range nsfs.Types {
-		if flags&t.Flag() != 0 {
-			if s != "" {
-				s += "+"
-			}
-			s += string(t)
-		}
-	}
-	return s
 }
 
 func propName(prop uintptr) string {

@@ -1,6 +1,6 @@
 //go:build linux
 
-package testutil
+package privmount
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nsh-lua/nsh/bindings/core/osthread"
+	"github.com/nsh-lua/nsh/bindings/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,7 +22,7 @@ import (
 // the test.
 func InPrivateMounts(t testing.TB, fn func()) {
 	t.Helper()
-	RequireRoot(t)
+	testutil.RequireRoot(t)
 	errc := make(chan error, 1)
 	osthread.Go(func() { // exits locked: the thread dies with its namespace
 		if err := privateMounts(); err != nil {
@@ -59,7 +60,7 @@ func privateMounts() error {
 	if err := os.MkdirAll("/run/netns", 0o755); err != nil {
 		return err
 	}
-	if err := unix.Mount(Prefix, "/run/netns", "tmpfs", 0, "mode=0755"); err != nil {
+	if err := unix.Mount(testutil.Prefix, "/run/netns", "tmpfs", 0, "mode=0755"); err != nil {
 		return fmt.Errorf("mount tmpfs on /run/netns: %w", err)
 	}
 	return nil
