@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/vocab"
@@ -196,19 +194,12 @@ func (r *Runtime) Check(code string) error {
 }
 
 // Moved lists the namespaces the VM thread is in now that differ from the
-// ones it started in, as "net:4026532283"; empty when it has not moved. The
-// VM thread starts where the process's main thread is, and the main thread
-// never moves (DESIGN rule 1), so that is what it is compared with.
+// process's, as "net:4026532283"; empty when it has not moved. The answer
+// comes from the one registry of thread changes (bindings/core/osthread).
 func (r *Runtime) Moved() []string {
 	var out []string
 	r.Do(context.Background(), func(L *lua.LState) error {
-		now := threadNamespaces("/proc/thread-self/ns")
-		start := threadNamespaces("/proc/self/task/" + strconv.Itoa(os.Getpid()) + "/ns")
-		for _, t := range []string{"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"} {
-			if now[t] != start[t] {
-				out = append(out, strings.NewReplacer("[", "", "]", "").Replace(now[t]))
-			}
-		}
+		out = movedNamespaces()
 		return nil
 	})
 	return out

@@ -4,7 +4,7 @@ import (
 	"os"
 
 	// The cgo constructor that joins user and time namespaces in children
-	// before the Go runtime starts (DESIGN.md rule 5). Linked here so that
+	// before the Go runtime starts (osthread rule 6). Linked here so that
 	// every program embedding nsh has it, not only main.
 	_ "github.com/nsh-lua/nsh/bindings/core/nsenter"
 )

@@ -6,11 +6,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/nsh-lua/nsh/bindings/core/netns"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -21,8 +21,12 @@ import (
 // thread never changes network namespace.
 func TestNetnsOnForeignState(t *testing.T) {
 	testutil.RequireRoot(t)
-	runtime.LockOSThread() // the "host thread"; its namespaces must not change
-	defer runtime.UnlockOSThread()
+	osthread.Pin(func() { foreignStateOnHostThread(t) }) // Pin panics if the thread moved
+}
+
+// foreignStateOnHostThread runs on the locked "host thread", whose
+// namespaces must not change.
+func foreignStateOnHostThread(t *testing.T) {
 	before := threadNet(t)
 	L := lua.NewState()
 	defer L.Close()

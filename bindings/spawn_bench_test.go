@@ -176,7 +176,7 @@ func newJoinedRunner(b *testing.B, netPath string, devnull *os.File) *joinedRunn
 	osthread.Go(func() { // off the main thread, never unlocked: it dies with its netns
 		h, err := nsfs.Open(netPath)
 		if err == nil {
-			err = unix.Setns(h.Fd(), unix.CLONE_NEWNET)
+			err = osthread.Setns(h.Fd(), unix.CLONE_NEWNET)
 			h.Close()
 		}
 		ready <- err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nsh-lua/nsh/bindings"
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -250,7 +251,7 @@ func TestPromptShowsMovedNamespaces(t *testing.T) {
 	}
 	var netns string
 	err = rt.Do(t.Context(), func(L *lua.LState) error {
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+		if err := osthread.Unshare(unix.CLONE_NEWNET); err != nil {
 			return err
 		}
 		netns, err = os.Readlink("/proc/thread-self/ns/net")

@@ -61,8 +61,8 @@
 //     kept for short namespace excursions (netns.add, netlink sockets): after
 //     each job it returns with setns to the namespaces it had before the
 //     job, through descriptors it opened for the purpose; if that fails it
-//     stays marked moved, its goroutine exits locked (the thread dies, rule
-//  2. and the next job starts a new worker.
+//     stays marked moved, its goroutine exits locked (the thread dies: rule
+//     2), and the next job starts a new worker.
 //  13. A child that must re-execute nsh (to join user or time namespaces in
 //     the cgo constructor) does so before it enters the target's mount
 //     namespace: the target's root may not hold nsh's loader.

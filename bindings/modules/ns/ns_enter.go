@@ -86,7 +86,7 @@ func nsWith(L *lua.LState) int { return With(L, "ns.with") }
 
 // With is ns.with(target, fn, …) for op: fn runs on a fresh thread that
 // took on the calling thread's namespaces and then entered target; this
-// thread waits, and the fresh one dies afterwards (osthread rule 3).
+// thread waits, and the fresh one dies afterwards (osthread rule 4).
 func With(L *lua.LState, op string) int {
 	target, hs := &vocab.Target{Name: "current"}, []*nsfs.Handle(nil)
 	if tb, ok := L.Get(1).(*lua.LTable); !ok || tb.Len() != 0 || !isEmpty(tb) {
