@@ -41,6 +41,16 @@ type request struct {
 	Steps       []wireStep      `json:"steps,omitempty"`
 	Main        string          `json:"main,omitempty"`
 	MainArg     json.RawMessage `json:"main_arg,omitempty"`
+	// Joins and Unshare are what the cgo constructor would do, for a
+	// binary built without it: the child does them on its locked thread.
+	Joins   []wireJoin `json:"joins,omitempty"`
+	Unshare int        `json:"unshare,omitempty"`
+}
+
+// wireJoin is one namespace fd the child enters itself.
+type wireJoin struct {
+	FD   int `json:"fd"`
+	Type int `json:"type"`
 }
 
 type wireStep struct {
@@ -96,6 +106,10 @@ func ChildMain() int {
 		enc.Encode(failure(err))
 		return 126
 	}
+	if err := joinHere(req.Joins, req.Unshare); err != nil {
+		enc.Encode(failure(err))
+		return 126
+	}
 	if err := childSetup(&req); err != nil {
 		enc.Encode(failure(err))
 		return 126
@@ -129,6 +143,29 @@ func setPdeath(sig int) error {
 	fds := []unix.PollFd{{Fd: replyFD, Events: unix.POLLOUT}}
 	if _, err := unix.Poll(fds, 0); err == nil && fds[0].Revents&unix.POLLERR != 0 {
 		unix.Kill(unix.Getpid(), syscall.Signal(sig))
+	}
+	return nil
+}
+
+// joinHere enters the namespaces the cgo constructor would have entered,
+// on this (locked) thread, which is the one that execs the command.
+func joinHere(joins []wireJoin, flags int) error {
+	for _, j := range joins {
+		if j.Type == unix.CLONE_NEWNS {
+			if err := unix.Unshare(unix.CLONE_FS); err != nil {
+				return fmt.Errorf("unshare fs: %w", err)
+			}
+		}
+		if err := unix.Setns(j.FD, j.Type); err != nil {
+			return fmt.Errorf("setns %s: %w", flagNames(j.Type), err)
+		}
+		unix.Close(j.FD)
+	}
+	if flags == 0 {
+		return nil
+	}
+	if err := unix.Unshare(flags | unix.CLONE_FS); err != nil {
+		return fmt.Errorf("unshare %s: %w", flagNames(flags), err)
 	}
 	return nil
 }
@@ -224,6 +261,7 @@ func startChild(pl *plan, cmd *exec.Cmd, p *Process) error {
 	files := []*os.File{reqR, replyW}
 	defer func() { closeAll(files) }()
 	nsenterArg := fmt.Sprintf("%d %d", replyFD, pl.childNew)
+	var joins []wireJoin
 	for i, h := range pl.childJoins {
 		f, err := h.File()
 		if err != nil {
@@ -232,9 +270,13 @@ func startChild(pl *plan, cmd *exec.Cmd, p *Process) error {
 		}
 		files = append(files, f)
 		nsenterArg += fmt.Sprintf(" %d:%d", replyFD+1+i, h.Type().Flag())
+		joins = append(joins, wireJoin{FD: replyFD + 1 + i, Type: h.Type().Flag()})
 	}
 	cmd.Path, cmd.Args, cmd.ExtraFiles = "/proc/self/exe", []string{"nsh-child"}, files
-	cmd.Env = append(cleanEnv(os.Environ()), envChild+"=spawn", envNsenter+"="+nsenterArg)
+	cmd.Env = append(cleanEnv(os.Environ()), envChild+"=spawn")
+	if constructorLinked() {
+		cmd.Env, joins = append(cmd.Env, envNsenter+"="+nsenterArg), nil
+	}
 	if err := cmd.Start(); err != nil {
 		replyR.Close()
 		what := spec.Main
@@ -246,11 +288,14 @@ func startChild(pl *plan, cmd *exec.Cmd, p *Process) error {
 	p.Pid, p.proc = cmd.Process.Pid, cmd.Process
 	closeAll(files)
 	files = nil
-	return p.handshake(pl, cmd, reqW, replyR)
+	return p.handshake(pl, cmd, reqW, replyR, joins)
 }
 
-func (p *Process) handshake(pl *plan, cmd *exec.Cmd, reqW, replyR *os.File) error {
+func (p *Process) handshake(pl *plan, cmd *exec.Cmd, reqW, replyR *os.File, joins []wireJoin) error {
 	req, err := pl.request()
+	if err == nil && joins != nil {
+		req.Joins, req.Unshare = joins, pl.childNew
+	}
 	if err == nil {
 		err = json.NewEncoder(reqW).Encode(req)
 	}

@@ -64,11 +64,18 @@ func Start(ctx context.Context, spec Spec) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(pl.childJoins) > 0 && !constructorLinked() {
-		return nil, fmt.Errorf("join %s: %w", pl.childJoins[0], ErrNeedsCgo)
+	if h := pl.needsCgo(); h != nil && !constructorLinked() {
+		return nil, fmt.Errorf("join %s: %w", h, ErrNeedsCgo)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	null, err := pl.nullStreams()
+	if err != nil {
+		return nil, err
+	}
+	if null != nil {
+		defer null.Close()
 	}
 	p := &Process{done: make(chan struct{}), pidfd: -1}
 	started := make(chan error, 1)
