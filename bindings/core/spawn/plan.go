@@ -147,7 +147,8 @@ func (p *plan) split(inUserNS, userJoin bool) {
 }
 
 // mntInChild keeps a re-executing child out of a foreign mount namespace
-// until nsh has been re-executed (docs/threads.md rule 11): the target's
+// until nsh has been re-executed (docs/threads.md, "re-execute before
+// entering a foreign mount namespace"): the target's
 // root may hold neither /proc nor nsh's dynamic loader (a busybox
 // container), so the mnt join moves from the thread to the child, and a
 // new mount namespace made from it is then made in the child, after the
