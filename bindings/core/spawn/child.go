@@ -83,14 +83,25 @@ func constructorLinked() bool { return nsenter.Linked() }
 
 // IsChild reports whether this process is a child that Start re-executed;
 // then the program must call ChildMain and exit with its result at once.
-func IsChild() bool { return os.Getenv(envChild) != "" }
+// Calling it also tells Start that main dispatches children: Start refuses
+// to run in a program that never asked (see ErrNotInitialized).
+func IsChild() bool {
+	if os.Getenv(envChild) != "" {
+		return true
+	}
+	dispatching.Store(true)
+	return false
+}
 
 // ChildMain runs the re-executed child: it finishes the setup the request
 // asks for, then execs the command or runs the child main. It returns the
 // exit status only when that fails or a child main ends.
 func ChildMain() int {
 	runtime.LockOSThread()
-	if os.Getenv(envChild) == "probe" {
+	kind := os.Getenv(envChild)
+	os.Unsetenv(envChild) // a child main may start children of its own
+	dispatching.Store(true)
+	if kind == "probe" {
 		return 0
 	}
 	unix.CloseOnExec(reqFD)

@@ -214,6 +214,9 @@ func With(base *ThreadSet, target []*nsfs.Handle, fn func()) error {
 			return fmt.Errorf("setns %s: %w", h, ErrTimeThread)
 		}
 	}
+	if err := roomFor(1, "start a thread"); err != nil {
+		return err
+	}
 	cwd, err := unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("open working directory: %w", err)
