@@ -11,7 +11,8 @@ import (
 )
 
 // joinScript joins the container with ns.run, ns.spawn and ns.enter, in
-// the pid, {type=handle} and list forms, with kill_on_exit on and off.
+// the pid, {type=handle} and list forms, with kill_on_exit on and off, and
+// runs a command from inside ns.with(pid).
 const joinScript = `
 local pid, want, extra = %d, %q, %s
 local types = {"mnt", "uts", "net", "ipc", "pid"}
@@ -39,6 +40,10 @@ for _, koe in ipairs{true, false} do
   check({code = 0, stdout = out}, "ns.spawn" .. what)
   for _, h in ipairs(list) do h:close() end
 end
+ns.with(pid, function()
+  check(ns.run{"sh", "-c", script}, "ns.run inside ns.with(pid)")
+  check(ns.run{"sh", "-c", script, kill_on_exit = false}, "ns.run inside ns.with(pid), kill_on_exit=false")
+end)
 io.stdout:flush()
 print((ns.enter(pid, "hostname")))
 `

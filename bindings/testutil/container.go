@@ -37,6 +37,8 @@ type Container struct {
 	Hostname string
 	// Entries are the names in the rootfs's top directory, sorted.
 	Entries []string
+	// NetLink is the container's net namespace link ("net:[…]").
+	NetLink string
 }
 
 // BusyboxPath is the statically linked busybox the containers run
@@ -166,6 +168,7 @@ func StartContainer(tb testing.TB, style ContainerStyle) *Container {
 	if c.Pid, err = strconv.Atoi(strings.TrimSpace(string(kids))); err != nil {
 		tb.Fatalf("children of unshare: %q", kids)
 	}
+	c.NetLink = c.NSLink(tb, "net")
 	return c
 }
 

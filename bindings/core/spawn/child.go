@@ -90,6 +90,7 @@ func IsChild() bool {
 		return true
 	}
 	dispatching.Store(true)
+	hostProc() // while the main thread is where the process is
 	return false
 }
 

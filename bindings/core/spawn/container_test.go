@@ -148,7 +148,40 @@ func checkInside(t *testing.T, c *testutil.Container, style testutil.ContainerSt
 	if style == testutil.Chroot {
 		rest = rest[len(rest)-2:]
 	}
-	if len(rest) != 2 || rest[0] != c.NSLink(t, "net") || rest[1] != "cat" {
-		t.Fatalf("/proc/self inside: %q, want [%s cat]", rest, c.NSLink(t, "net"))
+	if len(rest) != 2 || rest[0] != c.NetLink || rest[1] != "cat" {
+		t.Fatalf("/proc/self inside: %q, want [%s cat]", rest, c.NetLink)
+	}
+}
+
+// TestSpawnInsideWithContainer: a child started from a thread that
+// entered a container with With (ns.with) starts in the container: the
+// thread's set is read from the process's own /proc, not the container's
+// (where the thread does not exist).
+func TestSpawnInsideWithContainer(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, style := range []testutil.ContainerStyle{testutil.PivotRoot, testutil.Chroot} {
+		t.Run(string(style), func(t *testing.T) {
+			c := testutil.StartContainer(t, style)
+			target := openTypes(t, c.Pid, nsfs.IPC, nsfs.Mnt, nsfs.Net, nsfs.PID, nsfs.UTS)
+			for _, kill := range []bool{false, true} {
+				var spec spawn.Spec
+				err := spawn.With(nil, target, func() {
+					set, err := spawn.CurrentSet()
+					if err != nil {
+						t.Errorf("CurrentSet inside the container: %v", err)
+						return
+					}
+					defer set.Close()
+					if len(set.NS) != len(target) {
+						t.Errorf("CurrentSet inside the container: %v, want %v", set.NS, target)
+					}
+					spec = spawn.Spec{Base: set.NS, KillOnExit: kill}
+					checkInside(t, c, style, true, spec)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
 	}
 }
