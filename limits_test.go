@@ -103,6 +103,32 @@ func TestOpenFileLimit(t *testing.T) {
 	}
 }
 
+// TestFilesInUseAtStart: started with nearly every descriptor it may have
+// already taken (inherited), nsh says in one line that it cannot run.
+func TestFilesInUseAtStart(t *testing.T) {
+	for name, bin := range nshBinaries(t) {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command("prlimit", "--nofile=16:16", "--", bin, "-e", "print(1)")
+			for i := 0; i < 11; i++ {
+				f, err := os.Open(os.DevNull)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+			}
+			r := runCmd(t, cmd, "")
+			noCrash(t, r)
+			// Which message depends on how many descriptors the runtime
+			// itself holds (cgroup v1 files for GOMAXPROCS).
+			if r.code != 1 || !strings.HasPrefix(r.stderr, "nsh: cannot run: ") || strings.Count(r.stderr, "\n") != 1 ||
+				!strings.Contains(r.stderr, "(ulimit -n") {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
 // procScript spawns sleeping children until the process limit stops it,
 // then uses ns.with and ns.run once they are gone.
 const procScript = `

@@ -78,9 +78,12 @@ func checkFiles() error {
 		}
 		return nil // no /proc: nothing to go by
 	}
-	if free := int(lim.Cur) - len(ents); free < MinFiles/2 {
+	// Starting the poller takes a pipe and the poller's epoll and eventfd
+	// at once; after that, running out is an ordinary error.
+	const needFree = 4
+	if free := int(lim.Cur) - len(ents); free < needFree {
 		return fmt.Errorf("%w: %d of the %d open files allowed (ulimit -n) are in use; nsh needs %d free",
-			ErrCannotRun, len(ents), lim.Cur, MinFiles/2)
+			ErrCannotRun, len(ents), lim.Cur, needFree)
 	}
 	return nil
 }
