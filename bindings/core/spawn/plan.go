@@ -148,25 +148,24 @@ func (p *plan) split(inUserNS, userJoin bool) {
 
 // mntInChild keeps a re-executing child out of a foreign mount namespace
 // until nsh has been re-executed (docs/threads.md, "re-execute before
-// entering a foreign mount namespace"): the target's
-// root may hold neither /proc nor nsh's dynamic loader (a busybox
-// container), so the mnt join moves from the thread to the child, and a
-// new mount namespace made from it is then made in the child, after the
-// join. A child cloned into a new user namespace cannot join a mount
+// entering a foreign mount namespace"): the target's root may hold neither
+// /proc nor nsh's dynamic loader (a busybox container), so the mnt join
+// moves from the thread to the child, and a new mount namespace made from
+// it is then made in the child, after the join. A child cloned into a new user namespace cannot join a mount
 // namespace of the parent's user namespace, so there it stays on the thread.
 func (p *plan) mntInChild() {
 	if !p.reexec || p.cloneflags&unix.CLONE_NEWUSER != 0 {
 		return
 	}
-	kept, moved := p.threadJoins[:0:0], false
+	kept, found := p.threadJoins[:0:0], false
 	for _, h := range p.threadJoins {
 		if h.Type() == nsfs.Mnt {
-			p.childJoins, moved = append(p.childJoins, h), true
+			p.childJoins, found = append(p.childJoins, h), true
 			continue
 		}
 		kept = append(kept, h)
 	}
-	if !moved {
+	if !found {
 		return
 	}
 	p.threadJoins = kept
