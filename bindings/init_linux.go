@@ -18,4 +18,5 @@ func isSpawnChild() bool {
 	return spawn.IsChild()
 }
 
-func spawnChildMain() int { return spawn.ChildMain() }
+func spawnChildMain() int   { return spawn.ChildMain() }
+func prepareRuntime() error { return spawn.Prepare() }

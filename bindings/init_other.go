@@ -2,5 +2,6 @@
 
 package bindings
 
-func isSpawnChild() bool  { return false }
-func spawnChildMain() int { return 0 }
+func isSpawnChild() bool    { return false }
+func spawnChildMain() int   { return 0 }
+func prepareRuntime() error { return nil }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/nsh-lua/nsh/bindings/core/spawn"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -96,6 +97,9 @@ func hintFor(op string, errno syscall.Errno) string {
 				return "needs CAP_NET_ADMIN in the namespace's owning user namespace: run as root"
 			}
 		}
+	}
+	if h := spawn.LimitHint(errno); h != "" {
+		return h // a resource limit: EMFILE, ENFILE, EAGAIN, ENOMEM
 	}
 	return hints[errno]
 }

@@ -18,3 +18,11 @@ package nsenter
 
 // EnvVar is the environment variable the constructor reads.
 const EnvVar = "_NSH_NSENTER"
+
+// MinTasks is how many processes and threads of its user the process limit
+// (RLIMIT_NPROC, ulimit -u) must leave room for nsh to run: the Go
+// runtime's threads, the shell's thread, a spawner thread and a child with
+// its reaper. Below it the runtime dies creating a thread ("pthread_create
+// failed"), so the constructor refuses at start-up, before any thread
+// exists, with one line on stderr and exit status 1.
+const MinTasks = 16

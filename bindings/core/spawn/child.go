@@ -41,6 +41,16 @@ type request struct {
 	Steps       []wireStep      `json:"steps,omitempty"`
 	Main        string          `json:"main,omitempty"`
 	MainArg     json.RawMessage `json:"main_arg,omitempty"`
+	// Joins and Unshare are what the cgo constructor would do, for a
+	// binary built without it: the child does them on its locked thread.
+	Joins   []wireJoin `json:"joins,omitempty"`
+	Unshare int        `json:"unshare,omitempty"`
+}
+
+// wireJoin is one namespace fd the child enters itself.
+type wireJoin struct {
+	FD   int `json:"fd"`
+	Type int `json:"type"`
 }
 
 type wireStep struct {
@@ -73,14 +83,26 @@ func constructorLinked() bool { return nsenter.Linked() }
 
 // IsChild reports whether this process is a child that Start re-executed;
 // then the program must call ChildMain and exit with its result at once.
-func IsChild() bool { return os.Getenv(envChild) != "" }
+// Calling it also tells Start that main dispatches children: Start refuses
+// to run in a program that never asked (see ErrNotInitialized).
+func IsChild() bool {
+	if os.Getenv(envChild) != "" {
+		return true
+	}
+	dispatching.Store(true)
+	hostProc() // while the main thread is where the process is
+	return false
+}
 
 // ChildMain runs the re-executed child: it finishes the setup the request
 // asks for, then execs the command or runs the child main. It returns the
 // exit status only when that fails or a child main ends.
 func ChildMain() int {
 	osthread.LockForChild()
-	if os.Getenv(envChild) == "probe" {
+	kind := os.Getenv(envChild)
+	os.Unsetenv(envChild) // a child main may start children of its own
+	dispatching.Store(true)
+	if kind == "probe" {
 		return 0
 	}
 	unix.CloseOnExec(reqFD)
@@ -93,6 +115,10 @@ func ChildMain() int {
 		return 126
 	}
 	if err := setPdeath(req.Pdeathsig); err != nil {
+		enc.Encode(failure(err))
+		return 126
+	}
+	if err := joinHere(req.Joins, req.Unshare); err != nil {
 		enc.Encode(failure(err))
 		return 126
 	}
@@ -131,6 +157,21 @@ func setPdeath(sig int) error {
 		unix.Kill(unix.Getpid(), syscall.Signal(sig))
 	}
 	return nil
+}
+
+// joinHere enters the namespaces the cgo constructor would have entered,
+// on this (locked) thread, which is the one that execs the command.
+func joinHere(joins []wireJoin, flags int) error {
+	for _, j := range joins {
+		if err := osthread.ChildSetns(j.FD, j.Type); err != nil {
+			return err
+		}
+		unix.Close(j.FD)
+	}
+	if flags == 0 {
+		return nil
+	}
+	return osthread.ChildUnshare(flags)
 }
 
 func runMain(req *request, enc *json.Encoder) int {
@@ -224,6 +265,7 @@ func startChild(pl *plan, cmd *exec.Cmd, p *Process) error {
 	files := []*os.File{reqR, replyW}
 	defer func() { closeAll(files) }()
 	nsenterArg := fmt.Sprintf("%d %d", replyFD, pl.childNew)
+	var joins []wireJoin
 	for i, h := range pl.childJoins {
 		f, err := h.File()
 		if err != nil {
@@ -232,9 +274,13 @@ func startChild(pl *plan, cmd *exec.Cmd, p *Process) error {
 		}
 		files = append(files, f)
 		nsenterArg += fmt.Sprintf(" %d:%d", replyFD+1+i, h.Type().Flag())
+		joins = append(joins, wireJoin{FD: replyFD + 1 + i, Type: h.Type().Flag()})
 	}
 	cmd.Path, cmd.Args, cmd.ExtraFiles = "/proc/self/exe", []string{"nsh-child"}, files
-	cmd.Env = append(cleanEnv(os.Environ()), envChild+"=spawn", envNsenter+"="+nsenterArg)
+	cmd.Env = append(cleanEnv(os.Environ()), envChild+"=spawn")
+	if constructorLinked() {
+		cmd.Env, joins = append(cmd.Env, envNsenter+"="+nsenterArg), nil
+	}
 	if err := cmd.Start(); err != nil {
 		replyR.Close()
 		what := spec.Main
@@ -246,11 +292,14 @@ func startChild(pl *plan, cmd *exec.Cmd, p *Process) error {
 	p.Pid, p.proc = cmd.Process.Pid, cmd.Process
 	closeAll(files)
 	files = nil
-	return p.handshake(pl, cmd, reqW, replyR)
+	return p.handshake(pl, cmd, reqW, replyR, joins)
 }
 
-func (p *Process) handshake(pl *plan, cmd *exec.Cmd, reqW, replyR *os.File) error {
+func (p *Process) handshake(pl *plan, cmd *exec.Cmd, reqW, replyR *os.File, joins []wireJoin) error {
 	req, err := pl.request()
+	if err == nil && joins != nil {
+		req.Joins, req.Unshare = joins, pl.childNew
+	}
 	if err == nil {
 		err = json.NewEncoder(reqW).Encode(req)
 	}

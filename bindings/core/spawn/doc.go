@@ -62,7 +62,17 @@
 // Programs that use this package must start main with
 //
 //	if spawn.IsChild() { os.Exit(spawn.ChildMain()) }
+//	if err := spawn.Prepare(); err != nil { … } // optional: low limits
 //
-// (bindings.Init does), so the re-executed child never runs the program's
-// own main, and link package nsenter (this package imports it).
+// (bindings.Init does both), so the re-executed child never runs the
+// program's own main, and link package nsenter (this package imports it).
+// Start refuses (ErrNotInitialized) in a program that never asked IsChild,
+// and a re-executed child whose main ran anyway is stopped at its first
+// Start with that reason, so re-execution can never recurse.
+//
+// Under resource limits (Prepare): the runtime's poller is started at
+// once; an open file limit below MinFiles or a process limit leaving less
+// than MinTasks is refused; under a process limit Start and With return
+// EAGAIN before the runtime would have to create a thread it cannot.
+// LimitHint says what to do about EMFILE, ENFILE, EAGAIN and ENOMEM.
 package spawn

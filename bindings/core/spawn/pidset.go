@@ -59,7 +59,7 @@ func openPID(pid int, types []nsfs.Type, differing bool) ([]*nsfs.Handle, error)
 
 func sameAsThread(h *nsfs.Handle) bool {
 	var st unix.Stat_t
-	if unix.Stat(nsLink("/proc/thread-self", h.Type()), &st) != nil {
+	if procStat(nsLink("thread-self", h.Type()), &st) != nil {
 		return false
 	}
 	return st.Ino == h.Inode() && st.Dev == h.Dev()

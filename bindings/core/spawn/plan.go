@@ -73,9 +73,6 @@ func newPlan(spec *Spec) (*plan, error) {
 		switch t := h.Type(); {
 		case t == nsfs.User || t == nsfs.Time:
 			p.childJoins = append(p.childJoins, h)
-		case t == nsfs.Mnt && p.reexec:
-			// The target may have no /proc to re-execute from.
-			p.childJoins = append(p.childJoins, h)
 		default:
 			p.threadJoins = append(p.threadJoins, h)
 		}
@@ -89,6 +86,7 @@ func newPlan(spec *Spec) (*plan, error) {
 		}
 	}
 	p.pdeath()
+	p.mntInChild()
 	return p, nil
 }
 
@@ -144,6 +142,51 @@ func (p *plan) split(inUserNS, userJoin bool) {
 	if p.propInChild || p.hostInChild || p.childNew != 0 || (inUserNS && len(spec.Steps) > 0) {
 		p.reexec = true
 	}
+}
+
+// mntInChild keeps a re-executing child out of a foreign mount namespace
+// until nsh has been re-executed (docs/threads.md, "re-execute before
+// entering a foreign mount namespace"): the target's root may hold neither
+// /proc nor nsh's dynamic loader (a busybox container), so the mnt join
+// moves from the thread to the child, and a new mount namespace made from
+// it is then made in the child, after the join. A child cloned into a new user namespace cannot join a mount
+// namespace of the parent's user namespace, so there it stays on the thread.
+func (p *plan) mntInChild() {
+	if !p.reexec || p.cloneflags&unix.CLONE_NEWUSER != 0 {
+		return
+	}
+	kept, found := p.threadJoins[:0:0], false
+	for _, h := range p.threadJoins {
+		if h.Type() == nsfs.Mnt {
+			p.childJoins, found = append(p.childJoins, h), true
+			continue
+		}
+		kept = append(kept, h)
+	}
+	if !found {
+		return
+	}
+	p.threadJoins = kept
+	sortJoins(p.childJoins)
+	if newNS := (p.threadNew | p.cloneflags) & unix.CLONE_NEWNS; newNS != 0 {
+		p.threadNew &^= newNS
+		p.cloneflags &^= newNS
+		p.childNew |= newNS
+		p.propInChild = p.propagation != 0
+	}
+}
+
+// needsCgo returns a join only the cgo constructor can do: a user or time
+// namespace (the Go child has threads by then), or any join for a child
+// main, whose goroutines run on other threads. Without the constructor
+// the re-executed child does the others on the thread that execs.
+func (p *plan) needsCgo() *nsfs.Handle {
+	for _, h := range p.childJoins {
+		if h.Type() == nsfs.User || h.Type() == nsfs.Time || p.spec.Main != "" {
+			return h
+		}
+	}
+	return nil
 }
 
 func sortJoins(hs []*nsfs.Handle) {

@@ -60,15 +60,45 @@ type Process struct {
 // command (or the child main), or with an error and no child left behind.
 // ctx bounds only the start; use Wait's ctx to bound the child's life.
 func Start(ctx context.Context, spec Spec) (*Process, error) {
+	if err := checkInitialized(); err != nil {
+		return nil, err
+	}
 	pl, err := newPlan(&spec)
 	if err != nil {
 		return nil, err
 	}
-	if len(pl.childJoins) > 0 && !constructorLinked() {
-		return nil, fmt.Errorf("join %s: %w", pl.childJoins[0], ErrNeedsCgo)
+	if err := roomFor(3, "start "+commandName(&spec)); err != nil {
+		return nil, err // the child, its reaper and a spawner thread
+	}
+	p, err := start(ctx, pl)
+	if err == nil {
+		countChild(p)
+	}
+	return p, err
+}
+
+// commandName names the child in errors: its command or child main.
+func commandName(spec *Spec) string {
+	if len(spec.Argv) > 0 {
+		return spec.Argv[0]
+	}
+	return spec.Main
+}
+
+func start(ctx context.Context, pl *plan) (*Process, error) {
+	spec := pl.spec
+	if h := pl.needsCgo(); h != nil && !constructorLinked() {
+		return nil, fmt.Errorf("join %s: %w", h, ErrNeedsCgo)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	null, err := pl.nullStreams()
+	if err != nil {
+		return nil, err
+	}
+	if null != nil {
+		defer null.Close()
 	}
 	p := &Process{done: make(chan struct{}), pidfd: -1}
 	started := make(chan error, 1)

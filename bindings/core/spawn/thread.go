@@ -4,7 +4,6 @@ package spawn
 
 import (
 	"fmt"
-	"os"
 	"sync"
 
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
@@ -29,6 +28,8 @@ var ErrTimeThread = osthread.ErrTimeThread
 // pid and time as the …_for_children links.
 var threadTypes = []nsfs.Type{nsfs.Cgroup, nsfs.IPC, nsfs.Mnt, nsfs.Net, nsfs.PID, nsfs.Time, nsfs.UTS}
 
+// nsLink is the link of type t under dir ("self", "thread-self", a pid)
+// in /proc: pid and time as the …_for_children links.
 func nsLink(dir string, t nsfs.Type) string {
 	if t == nsfs.PID || t == nsfs.Time {
 		return dir + "/ns/" + string(t) + "_for_children"
@@ -53,7 +54,7 @@ var procNS = sync.OnceValue(func() map[nsfs.Type]unix.Stat_t {
 	out := map[nsfs.Type]unix.Stat_t{}
 	for _, t := range threadTypes {
 		var st unix.Stat_t
-		if unix.Stat(nsLink("/proc/self", t), &st) == nil {
+		if procStat(nsLink("self", t), &st) == nil {
 			out[t] = st
 		}
 	}
@@ -69,8 +70,8 @@ func CurrentSet() (*ThreadSet, error) {
 	proc := procNS()
 	for _, t := range threadTypes {
 		var mine unix.Stat_t
-		if err := unix.Stat(nsLink("/proc/thread-self", t), &mine); err != nil {
-			if (t == nsfs.PID || t == nsfs.Time) && unix.Stat("/proc/thread-self/ns/"+string(t), &mine) == nil {
+		if err := procStat(nsLink("thread-self", t), &mine); err != nil {
+			if (t == nsfs.PID || t == nsfs.Time) && procStat("thread-self/ns/"+string(t), &mine) == nil {
 				s.Pending = true // unshared, no process inside yet
 			}
 			continue
@@ -78,7 +79,7 @@ func CurrentSet() (*ThreadSet, error) {
 		if p, ok := proc[t]; ok && mine.Ino == p.Ino && mine.Dev == p.Dev {
 			continue
 		}
-		h, err := nsfs.Open(nsLink("/proc/thread-self", t))
+		h, err := procOpenNS(nsLink("thread-self", t))
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -137,7 +138,7 @@ func unshareThread(flags int, prop uintptr, hostname string, off *TimeOffsets) e
 		}
 	}
 	if flags&unix.CLONE_NEWTIME != 0 && off != nil {
-		return writeOffsets(fmt.Sprintf("/proc/%d/timens_offsets", unix.Gettid()), off)
+		return writeOffsets(fmt.Sprintf("%d/timens_offsets", unix.Gettid()), off)
 	}
 	return nil
 }
@@ -147,7 +148,7 @@ func writeOffsets(path string, off *TimeOffsets) error {
 		return fmt.Sprintf("%d %d %d\n", clock, d/1e9, d%1e9)
 	}
 	text := line(unix.CLOCK_MONOTONIC, int64(off.Monotonic)) + line(unix.CLOCK_BOOTTIME, int64(off.Boottime))
-	if err := os.WriteFile(path, []byte(text), 0); err != nil {
+	if err := procWrite(path, []byte(text)); err != nil {
 		return fmt.Errorf("write time offsets: %w", err)
 	}
 	return nil
@@ -196,6 +197,9 @@ func With(base *ThreadSet, target []*nsfs.Handle, fn func()) error {
 		if h.Type() == nsfs.Time {
 			return fmt.Errorf("setns %s: %w", h, ErrTimeThread)
 		}
+	}
+	if err := roomFor(1, "start a thread"); err != nil {
+		return err
 	}
 	return osthread.With(func() error { return takeOn(base, target) }, fn)
 }
