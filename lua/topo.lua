@@ -334,7 +334,7 @@ end
 -- topo.up(spec) builds a lab and returns it; see the module's doc.
 function topo.up(spec)
   local plan = plan_of(spec)
-  local ledger = topo._ledger(spec.keep)
+  local ledger = topo._ledger(spec.keep, plan.prefix)
   local t = setmetatable({prefix = plan.prefix, nodes = {}, hosts = {}, routers = {}, switches = {},
     _ledger = ledger}, Lab)
   for _, n in ipairs(plan.order) do

@@ -220,7 +220,7 @@ func TestCompletion(t *testing.T) {
 		"nsh.version": {"nsh.version"},
 	}
 	for line, want := range cases {
-		if got := complete(line); strings.Join(got, ",") != strings.Join(want, ",") {
+		if got, _ := complete(line); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("complete(%q) = %q, want %q", line, got, want)
 		}
 	}
@@ -228,7 +228,7 @@ func TestCompletion(t *testing.T) {
 	if err := rt.DoString(t.Context(), `h = setmetatable({}, {__index = {close = function() end}})`, "t"); err != nil {
 		t.Fatal(err)
 	}
-	if got := complete("h:cl"); len(got) != 1 || got[0] != "h:close(" {
+	if got, _ := complete("h:cl"); len(got) != 1 || got[0] != "h:close(" {
 		t.Errorf("complete(h:cl) = %q", got)
 	}
 	// readline gets the suffixes.
