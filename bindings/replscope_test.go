@@ -82,3 +82,24 @@ func TestDidYouMean(t *testing.T) {
 		t.Errorf("reading a missing field: %q %v", got, err)
 	}
 }
+
+// TestPromptLocalCloned checks that ns.clone ships a function defined at
+// one prompt that uses a local of an earlier one: the entry's source, as
+// the prompt compiles it, is the chunk's source.
+func TestPromptLocalCloned(t *testing.T) {
+	rt := newTestRuntime(t, nil)
+	ctx := context.Background()
+	for i, code := range []string{
+		"local base = {n = 20}",
+		"local function f(k) return base.n * k + 2 end",
+		"p = ns.clone(f, {}, 1)",
+	} {
+		if _, err := rt.EvalInteractive(ctx, "stdin#"+string(rune('1'+i)), code); err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+	}
+	got, err := rt.EvalInteractive(ctx, "stdin#9", "p:wait()")
+	if err != nil || got != "0\t22" {
+		t.Fatalf("p:wait() = %q, %v; want 0, 22", got, err)
+	}
+}

@@ -267,3 +267,14 @@ func TestPromptShowsMovedNamespaces(t *testing.T) {
 		t.Fatalf("continuation prompt = %q", p)
 	}
 }
+
+// TestShellWords checks that exit and quit leave only when typed alone,
+// clear clears, and !cmd runs a command: exit() and a variable named
+// quit are still Lua.
+func TestShellWords(t *testing.T) {
+	s := runSession(t, nil, nil, "quit = 5", "quit + 1", "clear", "print('after clear')", "exit", "print('not reached')")
+	if !strings.Contains(s.out.String(), "6\n") || !strings.Contains(s.out.String(), "\x1b[H\x1b[2J") ||
+		!strings.Contains(s.out.String(), "after clear\n") || strings.Contains(s.out.String(), "not reached") {
+		t.Fatalf("stdout %q stderr %q", s.out.String(), s.err.String())
+	}
+}
