@@ -81,6 +81,8 @@ func (r *Runtime) call(fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, err
 		L.Push(a)
 	}
 	r.trace = ""
+	r.depth++
+	defer func() { r.depth-- }()
 	if err := L.PCall(len(args), lua.MultRet, r.handler); err != nil {
 		L.SetTop(base)
 		return nil, r.luaError(err)
@@ -98,8 +100,8 @@ func (r *Runtime) call(fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, err
 // and passes the value on unchanged.
 func (r *Runtime) traceback(L *lua.LState) int {
 	v := L.Get(1)
-	if r.scope != nil {
-		r.scope.closeOpen()
+	if r.scope != nil && r.depth == 1 {
+		r.scope.closeOpen() // the entry itself is failing, not a call inside it
 	}
 	if r.trace == "" {
 		tb, _ := L.GetField(L.GetGlobal("debug"), "traceback").(*lua.LFunction)

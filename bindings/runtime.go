@@ -42,6 +42,7 @@ type Runtime struct {
 	trace   string         // traceback of the last error raised
 	handler *lua.LFunction // the message handler that records trace
 	scope   *replScope     // the prompt's locals; nil until EvalInteractive
+	depth   int            // calls of call in progress, nested
 }
 
 type job struct {
