@@ -79,6 +79,8 @@ func (r *Runtime) call(fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, err
 		L.Push(a)
 	}
 	r.trace = ""
+	r.depth++
+	defer func() { r.depth-- }()
 	if err := L.PCall(len(args), lua.MultRet, r.handler); err != nil {
 		L.SetTop(base)
 		return nil, r.luaError(err)
@@ -96,6 +98,9 @@ func (r *Runtime) call(fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, err
 // and passes the value on unchanged.
 func (r *Runtime) traceback(L *lua.LState) int {
 	v := L.Get(1)
+	if r.scope != nil && r.depth == 1 {
+		r.scope.closeOpen() // the entry itself is failing, not a call inside it
+	}
 	if r.trace == "" {
 		tb, _ := L.GetField(L.GetGlobal("debug"), "traceback").(*lua.LFunction)
 		if tb != nil {
@@ -148,6 +153,9 @@ func (r *Runtime) Eval(ctx context.Context, code, name string, args ...lua.LValu
 // EvalInteractive runs a line typed at a prompt: as an expression when
 // "return " + code compiles, else as a statement, and returns its values
 // rendered as the REPL shows them (tab-separated), "" when there are none.
+// Its top-level locals stay visible to the entries after it (see
+// replScope), and calling a module function that does not exist says
+// which one was meant (see explain).
 //
 // name is the chunk's name in messages; the REPL numbers its chunks
 // ("stdin#3") so that each keeps its source, which ns.clone needs to ship a
@@ -155,19 +163,24 @@ func (r *Runtime) Eval(ctx context.Context, code, name string, args ...lua.LValu
 func (r *Runtime) EvalInteractive(ctx context.Context, name, code string) (string, error) {
 	var text string
 	err := r.Do(ctx, func(L *lua.LState) error {
-		fn, err := r.compile("return "+code, name)
-		if err != nil {
-			if fn, err = r.compile(code, name); err != nil {
-				return err
-			}
+		if r.scope == nil {
+			r.scope = newReplScope(L)
 		}
-		vals, err := r.call(fn)
+		fn, err := r.compileEntry(code, name)
+		if err != nil {
+			return err
+		}
+		vals, err := r.call(fn, r.scope.keep)
+		r.scope.closeOpen()
+		if err != nil {
+			return r.explain(L, code, err)
+		}
 		parts := make([]string, len(vals))
 		for i, v := range vals {
 			parts[i] = vocab.Repr(L, v)
 		}
 		text = strings.Join(parts, "\t")
-		return err
+		return nil
 	})
 	return text, err
 }

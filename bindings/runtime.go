@@ -41,6 +41,8 @@ type Runtime struct {
 	cancel  context.CancelCauseFunc
 	trace   string         // traceback of the last error raised
 	handler *lua.LFunction // the message handler that records trace
+	scope   *replScope     // the prompt's locals; nil until EvalInteractive
+	depth   int            // calls of call in progress, nested
 }
 
 type job struct {
@@ -167,6 +169,24 @@ func (r *Runtime) Untrack(c io.Closer) {
 			return
 		}
 	}
+}
+
+// CloseNotices says what Close will undo that the user made and did not
+// ask to keep, one line per object, oldest first: "lab tut- (tut-a,
+// tut-b)". The REPL shows them when the user leaves.
+func (r *Runtime) CloseNotices() []string {
+	var out []string
+	r.Do(context.Background(), func(L *lua.LState) error {
+		for _, c := range r.closers {
+			if n, ok := c.(vocab.Notifier); ok {
+				if s := n.CloseNotice(); s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+		return nil
+	})
+	return out
 }
 
 // Source returns the text of a chunk the runtime loaded, by chunk name.

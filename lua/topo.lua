@@ -215,6 +215,14 @@ end
 local Node = {}
 Node.__index = Node
 
+-- nsh_keys returns the keys of a table, sorted.
+local function nsh_keys(t)
+  local ks = {}
+  for k in pairs(t) do ks[#ks + 1] = k end
+  table.sort(ks)
+  return ks
+end
+
 -- live raises when the lab of node or lab t is torn down: its handles are
 -- closed, and running in it would mean nothing.
 local function live(t, method)
@@ -270,6 +278,60 @@ end
 function Lab:with(fn, ...)
   live(self, "with")
   return self._ledger:run(fn, self, ...)
+end
+
+-- iface_text renders an interface with its addresses: "eth0 10.0.0.1/24".
+local function iface_text(ifname, addrs)
+  if #addrs == 0 then return ifname end
+  return ifname .. " " .. table.concat(addrs, ", ")
+end
+
+-- end_text renders one end of a link: "a:eth0 10.0.0.1/24".
+local function end_text(node, ifname, addrs)
+  return node .. ":" .. iface_text(ifname, addrs)
+end
+
+-- state_of says whether a lab is up, torn down, or up and kept at exit.
+local function state_of(t)
+  if t._ledger:done() then return "torn down" end
+  return t._keep and "up, kept" or "up"
+end
+
+-- Lab.__nsh_repr is how nsh.pp and the REPL show a lab: its nodes with
+-- their namespaces, and its links with interfaces and addresses.
+function Lab.__nsh_repr(t)
+  local lines = {string.format("lab %s (%s)", t.prefix, state_of(t))}
+  for _, kind in ipairs(KINDS) do
+    local names = nsh_keys(t[kind])
+    if #names > 0 then
+      local parts = {}
+      for i, n in ipairs(names) do parts[i] = n .. " (" .. (t[kind][n].netns and "netns " .. t[kind][n].netns or "host") .. ")" end
+      lines[#lines + 1] = string.format("  %-9s %s", kind .. ":", table.concat(parts, ", "))
+    end
+  end
+  if #t._links > 0 then lines[#lines + 1] = "  links:" end
+  for _, l in ipairs(t._links) do
+    lines[#lines + 1] = "    " .. end_text(l.a, l.ia, l.ipa) .. " <-> " .. end_text(l.b, l.ib, l.ipb)
+  end
+  return table.concat(lines, "\n")
+end
+
+function Lab.__tostring(t)
+  return string.format("lab %s (%s)", t.prefix, state_of(t))
+end
+
+-- Node.__nsh_repr shows a node: its kind, namespace and interfaces.
+function Node.__nsh_repr(n)
+  local lines = {tostring(n)}
+  for _, l in ipairs(n._lab._links) do
+    if l.a == n.name then lines[#lines + 1] = "  " .. iface_text(l.ia, l.ipa) .. " -> " .. l.b end
+    if l.b == n.name then lines[#lines + 1] = "  " .. iface_text(l.ib, l.ipb) .. " -> " .. l.a end
+  end
+  return table.concat(lines, "\n")
+end
+
+function Node.__tostring(n)
+  return string.format("%s %s (%s)", n.kind, n.name, n.netns and "netns " .. n.netns or "host")
 end
 
 -- build makes everything the plan names; the ledger records each namespace
@@ -334,9 +396,9 @@ end
 -- topo.up(spec) builds a lab and returns it; see the module's doc.
 function topo.up(spec)
   local plan = plan_of(spec)
-  local ledger = topo._ledger(spec.keep)
+  local ledger = topo._ledger(spec.keep, plan.prefix)
   local t = setmetatable({prefix = plan.prefix, nodes = {}, hosts = {}, routers = {}, switches = {},
-    _ledger = ledger}, Lab)
+    _ledger = ledger, _links = plan.links, _keep = spec.keep == true}, Lab)
   for _, n in ipairs(plan.order) do
     local node = plan.nodes[n]
     local obj = setmetatable({name = n, kind = node.kind, netns = node.netns, bridge = node.bridge, _lab = t}, Node)

@@ -48,9 +48,17 @@ func Run(cfg Config) error {
 			pending = nil
 			continue
 		case errors.Is(err, io.EOF):
+			leave(cfg)
 			return nil
 		case err != nil:
 			return err
+		}
+		if len(pending) == 0 {
+			if done, err := command(cfg, line); done {
+				return err
+			} else if err == nil {
+				continue
+			}
 		}
 		pending = append(pending, line)
 		chunk := strings.Join(pending, "\n")
@@ -95,6 +103,31 @@ func incomplete(rt *bindings.Runtime, chunk string) bool {
 // evalAndPrint runs one chunk, cancelled by Ctrl-C, and prints its values
 // or its error. Only os.exit stops the loop.
 func evalAndPrint(cfg Config, name, chunk string) error {
+	var text string
+	interrupted := false
+	err := cancellable(cfg, func(ctx context.Context) error {
+		var err error
+		text, err = cfg.Runtime.EvalInteractive(ctx, name, chunk)
+		interrupted = ctx.Err() != nil
+		return err
+	})
+	var exit *bindings.ExitError
+	switch {
+	case errors.As(err, &exit):
+		leave(cfg)
+		return exit
+	case interrupted:
+		fmt.Fprintln(cfg.Err, "interrupted")
+	case err != nil:
+		printError(cfg.Err, err)
+	case text != "":
+		fmt.Fprintln(cfg.Out, text)
+	}
+	return nil
+}
+
+// cancellable runs fn with a context that Ctrl-C cancels.
+func cancellable(cfg Config, fn func(ctx context.Context) error) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	drain(cfg.Interrupts)
@@ -107,19 +140,7 @@ func evalAndPrint(cfg Config, name, chunk string) error {
 		case <-stop:
 		}
 	}()
-	text, err := cfg.Runtime.EvalInteractive(ctx, name, chunk)
-	var exit *bindings.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return exit
-	case ctx.Err() != nil:
-		fmt.Fprintln(cfg.Err, "interrupted")
-	case err != nil:
-		printError(cfg.Err, err)
-	case text != "":
-		fmt.Fprintln(cfg.Out, text)
-	}
-	return nil
+	return fn(ctx)
 }
 
 func drain(ch <-chan os.Signal) {

@@ -221,7 +221,7 @@ func TestCompletion(t *testing.T) {
 		"nsh.version": {"nsh.version"},
 	}
 	for line, want := range cases {
-		if got := complete(line); strings.Join(got, ",") != strings.Join(want, ",") {
+		if got, _ := complete(line); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("complete(%q) = %q, want %q", line, got, want)
 		}
 	}
@@ -229,7 +229,7 @@ func TestCompletion(t *testing.T) {
 	if err := rt.DoString(t.Context(), `h = setmetatable({}, {__index = {close = function() end}})`, "t"); err != nil {
 		t.Fatal(err)
 	}
-	if got := complete("h:cl"); len(got) != 1 || got[0] != "h:close(" {
+	if got, _ := complete("h:cl"); len(got) != 1 || got[0] != "h:close(" {
 		t.Errorf("complete(h:cl) = %q", got)
 	}
 	// readline gets the suffixes.
@@ -266,5 +266,16 @@ func TestPromptShowsMovedNamespaces(t *testing.T) {
 	}
 	if p := promptFor(rt, true); p != contPrompt {
 		t.Fatalf("continuation prompt = %q", p)
+	}
+}
+
+// TestShellWords checks that exit and quit leave only when typed alone,
+// clear clears, and !cmd runs a command: exit() and a variable named
+// quit are still Lua.
+func TestShellWords(t *testing.T) {
+	s := runSession(t, nil, nil, "quit = 5", "quit + 1", "clear", "print('after clear')", "exit", "print('not reached')")
+	if !strings.Contains(s.out.String(), "6\n") || !strings.Contains(s.out.String(), "\x1b[H\x1b[2J") ||
+		!strings.Contains(s.out.String(), "after clear\n") || strings.Contains(s.out.String(), "not reached") {
+		t.Fatalf("stdout %q stderr %q", s.out.String(), s.err.String())
 	}
 }

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"io"
 
+	"strings"
+
 	"github.com/chzyer/readline"
-	"github.com/nsh-lua/nsh/bindings"
 )
 
 // ErrInterrupt is what a LineReader returns when the user pressed Ctrl-C
@@ -26,8 +27,9 @@ type LineReader interface {
 	Close() error
 }
 
-// Completer proposes completions for the text before the cursor.
-type Completer func(line string) []string
+// Completer proposes completions for the text before the cursor, and says
+// how many bytes at its end they replace.
+type Completer func(line string) (candidates []string, replace int)
 
 // terminal is the readline-backed LineReader.
 type terminal struct{ rl *readline.Instance }
@@ -70,10 +72,13 @@ type readlineCompleter struct{ complete Completer }
 
 func (c readlineCompleter) Do(line []rune, pos int) ([][]rune, int) {
 	before := string(line[:pos])
-	word := bindings.LastWord(before)
+	cands, n := c.complete(before)
+	word := before[len(before)-n:]
 	var out [][]rune
-	for _, cand := range c.complete(before) {
-		out = append(out, []rune(cand[len(word):]))
+	for _, cand := range cands {
+		if strings.HasPrefix(cand, word) {
+			out = append(out, []rune(cand[len(word):]))
+		}
 	}
 	return out, len([]rune(word))
 }

@@ -56,7 +56,7 @@ func funcHelp(qualified string, f Func) string {
 	if f.Opts != nil && len(f.Opts.Opts) > 0 {
 		b.WriteString("  Options:\n")
 		for _, o := range f.Opts.Opts {
-			fmt.Fprintf(&b, "    %-12s %-9s %s\n", o.Name, o.Kind, o.Doc)
+			fmt.Fprintf(&b, "    %-12s %-9s  %s\n", o.Name, o.Kind, o.Doc)
 		}
 	}
 	if f.Example != "" {

@@ -26,6 +26,13 @@ type Host interface {
 	Modules() Set
 }
 
+// Notifier is a tracked object that says what closing it will do, when a
+// person should hear it before the shell exits: a lab it tears down.
+type Notifier interface {
+	// CloseNotice describes what Close will undo, "" when nothing.
+	CloseNotice() string
+}
+
 const hostKey = "nsh.host"
 
 // SetHost records h as the owner of L.

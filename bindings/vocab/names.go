@@ -97,16 +97,26 @@ func CheckString(L *lua.LState, n int) string {
 // Suggest returns " (did you mean 'x'?)" for the valid word closest to
 // word, or "" when none is close.
 func Suggest(word string, valid []string) string {
+	best := Closest(word, valid)
+	if best == "" {
+		return ""
+	}
+	return " (did you mean '" + best + "'?)"
+}
+
+// Closest returns the word of valid closest to word by edit distance, ""
+// when none is close enough to be what was meant.
+func Closest(word string, valid []string) string {
 	best, bestD := "", len(word)/2+2
 	for _, v := range valid {
 		if d := distance(word, v); d < bestD {
 			best, bestD = v, d
 		}
 	}
-	if best == "" || len(word) > 64 {
+	if len(word) > 64 {
 		return ""
 	}
-	return " (did you mean '" + best + "'?)"
+	return best
 }
 
 // distance is the Levenshtein edit distance of a and b.

@@ -80,6 +80,9 @@ func (s *OptSet) Names() []string {
 	return out
 }
 
+// Lookup returns the declaration of option name.
+func (s *OptSet) Lookup(name string) (Opt, bool) { return s.find(name) }
+
 func (s *OptSet) find(name string) (Opt, bool) {
 	for _, o := range s.Opts {
 		if o.Name == name {

@@ -42,6 +42,10 @@ func (p *printer) table(t *lua.LTable, depth int) {
 		p.b.WriteString("<cycle>")
 		return
 	}
+	if text, ok := p.hook(t); ok {
+		p.b.WriteString(strings.ReplaceAll(text, "\n", "\n"+strings.Repeat("  ", depth)))
+		return
+	}
 	if mt, ok := p.L.GetMetaField(t, "__tostring").(*lua.LFunction); ok && mt != nil {
 		p.b.WriteString(p.L.ToStringMeta(t).String())
 		return
@@ -62,6 +66,23 @@ func (p *printer) table(t *lua.LTable, depth int) {
 		return
 	}
 	p.block(t, keys, n, depth)
+}
+
+// hook calls the value's __nsh_repr metamethod, which returns the text the
+// REPL shows for it (a topo lab shows its nodes, links and addresses
+// instead of its internals); ok is false when it has none or it fails.
+func (p *printer) hook(t *lua.LTable) (string, bool) {
+	fn, ok := p.L.GetMetaField(t, "__nsh_repr").(*lua.LFunction)
+	if !ok {
+		return "", false
+	}
+	err := p.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, t)
+	if err != nil {
+		return "", false
+	}
+	s, ok := p.L.Get(-1).(lua.LString)
+	p.L.Pop(1)
+	return string(s), ok
 }
 
 // flat reports whether an array of scalars fits on one line.

@@ -26,6 +26,10 @@ type Func struct {
 	// declaration its implementation reads with, the reference documents
 	// and the REPL completes.
 	Opts *OptSet
+	// Targets lists the positions of the arguments that name a network
+	// namespace by its netns name: the REPL completes the names in
+	// /run/netns inside a string there.
+	Targets []int
 	// Fn implements the function; nil when the module's Lua source defines it.
 	Fn lua.LGFunction
 	// Thread marks functions that change the namespaces of the calling

@@ -15,7 +15,7 @@ import (
 
 func execFuncs() []vocab.Func {
 	return []vocab.Func{
-		{Name: "exec", Args: "(name, argv… | {argv…, …})", Returns: "{code=, signal=, stdout=, stderr=}", Fn: netnsExec, Opts: ns.SpawnOpts("netns.exec", 2, ns.ArgvList),
+		{Name: "exec", Args: "(name, argv… | {argv…, …})", Targets: []int{1}, Returns: "{code=, signal=, stdout=, stderr=}", Fn: netnsExec, Opts: ns.SpawnOpts("netns.exec", 2, ns.ArgvList),
 			Doc: "Runs a command as `ip netns exec` does (in the named network namespace and a new mount namespace with / a recursive slave, " +
 				"a fresh /sys, and each /etc/netns/NAME/* bound over /etc/*), waits for it and returns how it ended like ns.run; a table takes ns.run's options.",
 			Equiv: "ip netns exec NAME CMD…",
@@ -26,7 +26,7 @@ print(r.stdout)
 r = netns.exec(name, {"ls", "/sys/class/net", stderr = "inherit"})
 assert(r.stdout == "lo\n")
 netns.del(name)`},
-		{Name: "with", Args: "(name, fn, …)", Returns: "fn's results", Fn: netnsWith,
+		{Name: "with", Args: "(name, fn, …)", Targets: []int{1}, Returns: "fn's results", Fn: netnsWith,
 			Doc:   "Calls fn(…) with the shell inside the named network namespace, as ns.with does, and returns its results.",
 			Equiv: "nsenter --net=/run/netns/NAME CMD",
 			Example: exampleName + `netns.add(name):close()

@@ -1,6 +1,8 @@
 package nsh
 
 import (
+	"io"
+	"os"
 	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/vocab"
@@ -71,11 +73,37 @@ func Help(L *lua.LState) int {
 	default:
 		L.ArgError(1, "name or function expected, got "+v.Type().String())
 	}
+	if s, ok := L.Get(1).(lua.LString); ok && text == "" {
+		text = searchText(vocab.ModulesOf(L), string(s))
+	}
 	if text == "" {
 		L.ArgError(1, "no help for "+L.ToStringMeta(L.Get(1)).String()+": try help() for the list of modules")
 	}
-	writeOut(L, text)
+	writeOut(L, vocab.WrapText(text, vocab.Width(outOf(L))))
 	return 0
+}
+
+// searchText lists the reference entries that mention word, for a help
+// name that is no function: help("veth").
+func searchText(set vocab.Set, word string) string {
+	found := set.Search(word)
+	if len(found) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("no function is named " + vocab.Quote(word) + "; the reference mentions it in:\n")
+	for _, f := range found {
+		b.WriteString("  " + strings.ReplaceAll(f, "\n", "\n  ") + "\n")
+	}
+	return b.String()
+}
+
+// outOf returns where help writes: the runtime's stdout, or the process's.
+func outOf(L *lua.LState) io.Writer {
+	if h := vocab.HostOf(L); h != nil {
+		return h.Stdout()
+	}
+	return os.Stdout
 }
 
 // functionName finds the registry name of a function value by looking it

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	"github.com/nsh-lua/nsh/bindings/core/netns"
@@ -107,8 +108,18 @@ const topoLedgerMeta = "nsh.topo.ledger"
 // runtime tears down at exit unless the lab is kept.
 type topoLedger struct {
 	*netconf.Ledger
-	rt   vocab.Host
-	keep bool
+	rt     vocab.Host
+	keep   bool
+	prefix string
+}
+
+// CloseNotice names the lab Close tears down: its prefix and namespaces;
+// "" when it is kept or already down.
+func (t *topoLedger) CloseNotice() string {
+	if t.keep || t.Done() {
+		return ""
+	}
+	return "lab " + t.prefix + " (" + strings.Join(t.Names(), ", ") + ")"
 }
 
 // Close tears the lab down, or only releases its handles when the lab is
@@ -141,9 +152,9 @@ var topoLedgerMethods = map[string]lua.LGFunction{
 	"done":       topoLedgerDone,
 }
 
-// topoLedgerNew is topo._ledger(keep).
+// topoLedgerNew is topo._ledger(keep, prefix).
 func topoLedgerNew(L *lua.LState) int {
-	t := &topoLedger{Ledger: netconf.NewLedger(), rt: vocab.HostOf(L), keep: L.ToBool(1)}
+	t := &topoLedger{Ledger: netconf.NewLedger(), rt: vocab.HostOf(L), keep: L.ToBool(1), prefix: L.OptString(2, "")}
 	if t.rt != nil {
 		t.rt.Track(t)
 	}
