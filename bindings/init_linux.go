@@ -11,10 +11,16 @@ import (
 
 var registerMains sync.Once
 
-// isSpawnChild registers the child mains, explicitly and once, and reports
-// whether this process is a child nsh started.
-func isSpawnChild() bool {
+// registerChildMains registers the child mains, explicitly and once: from
+// Init, and from New for a program that forgot Init (its children are then
+// stopped with a clear message rather than refused as unknown).
+func registerChildMains() {
 	registerMains.Do(func() { spawn.RegisterMain(ns.CloneMain, cloneChild) })
+}
+
+// isSpawnChild reports whether this process is a child nsh started.
+func isSpawnChild() bool {
+	registerChildMains()
 	return spawn.IsChild()
 }
 

@@ -58,6 +58,7 @@ var ErrClosed = errors.New("nsh runtime is closed")
 // Lua libraries and every registered nsh module opened as globals and as
 // require-able modules.
 func New(opts Options) (*Runtime, error) {
+	registerChildMains()
 	if opts.Stdout == nil {
 		opts.Stdout = os.Stdout
 	}

@@ -94,7 +94,10 @@ func (c *Conn) check(op, name string) error {
 func (c *Conn) Close() {
 	if c.h != nil {
 		c.h.Close()
+		c.h = nil
+	}
+	if c.raw != nil {
 		c.raw.Close()
-		c.h, c.raw = nil, nil
+		c.raw = nil
 	}
 }

@@ -51,7 +51,7 @@ func InPrivateMounts(t testing.TB, fn func()) {
 // privateMounts moves the calling locked thread into a new mount namespace,
 // makes every mount there private and mounts a tmpfs on /run/netns.
 func privateMounts() error {
-	if err := unix.Unshare(unix.CLONE_FS | unix.CLONE_NEWNS); err != nil {
+	if err := osthread.Unshare(unix.CLONE_NEWNS); err != nil { // the registry knows: netns.Add then works here
 		return fmt.Errorf("unshare CLONE_NEWNS: %w", err)
 	}
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
