@@ -53,7 +53,8 @@ func runContained(tb testing.TB, name string) {
 	cmd := exec.Command("unshare", args...)
 	cache, _ := exec.Command("go", "env", "GOCACHE").Output()
 	wd, _ := os.Getwd()
-	cmd.Env = append(os.Environ(), containedEnv+"=1", "NSH_SCRATCH="+testutil.TempDir(tb),
+	scratch := testutil.TempDir(tb)
+	cmd.Env = append(os.Environ(), containedEnv+"=1", "NSH_SCRATCH="+scratch, "TMPDIR="+scratch,
 		"NSH_KEEP_RW_1="+strings.TrimSpace(string(cache)),
 		"NSH_KEEP_RW_2="+filepath.Join(wd, "testdata"))
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
