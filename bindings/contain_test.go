@@ -3,6 +3,7 @@
 package bindings
 
 import (
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,6 +51,11 @@ func runContained(tb testing.TB, name string) {
 		}
 	}
 	args = append(args, "-test.run=^"+name+"$")
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		// One fuzz worker: workers share the sandbox, and one's
+		// netns.add would collide with another's names.
+		args = append(args, "-test.parallel=1")
+	}
 	cmd := exec.Command("unshare", args...)
 	cache, _ := exec.Command("go", "env", "GOCACHE").Output()
 	wd, _ := os.Getwd()
