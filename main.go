@@ -122,15 +122,15 @@ func run(argv []string) int {
 		fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
 		return 1
 	}
-	code := execute(rt, o)
-	rt.Close()
-	return code
+	w := watchSignals()
+	code := execute(w, rt, o)
+	return w.finish(code, func() { rt.Close() })
 }
 
-// execute runs the actions, the script and the REPL in lua(1)'s order.
-func execute(rt *bindings.Runtime, o options) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, unix.SIGTERM)
-	defer stop()
+// execute runs the actions, the script and the REPL in lua(1)'s order; a
+// signal w catches stops them.
+func execute(w *signalWatch, rt *bindings.Runtime, o options) int {
+	ctx := w.ctx
 	name := o.script
 	if name == "" {
 		name = "nsh"
@@ -153,7 +153,7 @@ func execute(rt *bindings.Runtime, o options) int {
 		}
 	}
 	if o.interactive || o.script == "" && len(o.actions) == 0 && !o.version && tty {
-		stop()
+		w.pause()
 		return interactive(rt)
 	}
 	return 0
@@ -183,6 +183,10 @@ func report(err error) (int, bool) {
 	var exit *bindings.ExitError
 	if errors.As(err, &exit) {
 		return exit.Code, true
+	}
+	var sig *interruption
+	if errors.As(err, &sig) {
+		return sig.status(), true // finish says so, in one line
 	}
 	fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
 	var le *bindings.LuaError

@@ -17,6 +17,7 @@ func (r *Runtime) open() error {
 	vocab.SetHost(L, r)
 	r.handler = L.NewFunction(r.traceback)
 	r.installStdlib()
+	installCollect(L)
 	load := registerModules(L, r.modules, true)
 	mt := L.NewTable()
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
@@ -45,6 +46,7 @@ func Attach(L *lua.LState) (err error) {
 		}
 	}()
 	set := Modules()
+	installCollect(L)
 	load := registerModules(L, set, false)
 	for _, m := range set {
 		load(L, m.Name)

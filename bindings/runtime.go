@@ -31,9 +31,12 @@ type Runtime struct {
 	L       *lua.LState
 	modules vocab.Set
 	jobs    chan job
-	stopped chan struct{}
-	closeMu sync.Mutex
-	closed  bool
+	quit    chan struct{} // closed by Close
+	stopped chan struct{} // closed when the VM thread is done
+	quitter sync.Once
+
+	runMu   sync.Mutex
+	running context.CancelCauseFunc // cancels the job running now
 
 	// Owned by the VM thread.
 	sources map[string]string
@@ -69,6 +72,7 @@ func New(opts Options) (*Runtime, error) {
 	r := &Runtime{
 		opts:    opts,
 		jobs:    make(chan job),
+		quit:    make(chan struct{}),
 		stopped: make(chan struct{}),
 		sources: map[string]string{},
 		modules: Modules(),
@@ -96,10 +100,15 @@ func (r *Runtime) loop(ready chan<- error) {
 		return
 	}
 	ready <- nil
-	for j := range r.jobs {
-		j.done <- r.run(j)
+	for {
+		select {
+		case j := <-r.jobs:
+			j.done <- r.run(j)
+		case <-r.quit:
+			r.release()
+			return
+		}
 	}
-	r.release()
 }
 
 // run executes one job with its context installed in the VM.
@@ -107,6 +116,8 @@ func (r *Runtime) run(j job) (err error) {
 	ctx, cancel := context.WithCancelCause(j.ctx)
 	defer cancel(nil)
 	r.cancel = cancel
+	r.setRunning(cancel)
+	defer r.setRunning(nil)
 	r.L.SetContext(ctx)
 	defer r.L.RemoveContext()
 	defer func() {
@@ -115,10 +126,26 @@ func (r *Runtime) run(j job) (err error) {
 		}
 	}()
 	err = j.fn(r.L)
-	if exit, ok := exitCause(ctx); ok {
-		return exit
+	if cause, ok := stopCause(ctx); ok {
+		return cause
 	}
 	return err
+}
+
+// setRunning records the cancel function of the job starting (nil: it
+// ended), so Close can stop it; a job that starts once Close was called is
+// cancelled at once.
+func (r *Runtime) setRunning(cancel context.CancelCauseFunc) {
+	r.runMu.Lock()
+	defer r.runMu.Unlock()
+	r.running = cancel
+	select {
+	case <-r.quit:
+		if cancel != nil {
+			cancel(ErrClosed)
+		}
+	default:
+	}
 }
 
 // release closes what scripts left open and the VM, on the VM thread.
@@ -127,6 +154,7 @@ func (r *Runtime) release() {
 		r.closers[i].Close()
 	}
 	r.closers = nil
+	releaseHandles(r.L)
 	r.L.Close()
 }
 
@@ -135,25 +163,30 @@ func (r *Runtime) release() {
 // running chunk. fn must not keep L past its return.
 func (r *Runtime) Do(ctx context.Context, fn func(L *lua.LState) error) error {
 	done := make(chan error, 1)
-	r.closeMu.Lock()
-	if r.closed {
-		r.closeMu.Unlock()
+	select {
+	case <-r.quit:
+		return ErrClosed
+	default:
+	}
+	select {
+	case r.jobs <- job{ctx: ctx, fn: fn, done: done}:
+		return <-done
+	case <-r.quit:
 		return ErrClosed
 	}
-	r.jobs <- job{ctx: ctx, fn: fn, done: done}
-	r.closeMu.Unlock()
-	return <-done
 }
 
 // Close releases everything the runtime holds: handles and children scripts
-// left open, the VM, and its thread. Closing twice is harmless.
+// left open, the VM, and its thread. A script running at the time is
+// cancelled (its Do returns ErrClosed), and calls waiting to run return
+// ErrClosed. Closing twice is harmless.
 func (r *Runtime) Close() error {
-	r.closeMu.Lock()
-	if !r.closed {
-		r.closed = true
-		close(r.jobs)
+	r.quitter.Do(func() { close(r.quit) })
+	r.runMu.Lock()
+	if r.running != nil {
+		r.running(ErrClosed)
 	}
-	r.closeMu.Unlock()
+	r.runMu.Unlock()
 	<-r.stopped
 	return nil
 }

@@ -239,3 +239,39 @@ func TestAttachKeepsHostMetatables(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCloseCancelsARunningScript closes a runtime while another goroutine
+// runs an endless script under a context never cancelled: Close returns,
+// the script's call returns ErrClosed, and later calls do too.
+func TestCloseCancelsARunningScript(t *testing.T) {
+	rt, err := New(Options{Stdout: &bytes.Buffer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	ran := make(chan error, 1)
+	go func() {
+		ran <- rt.Do(context.Background(), func(L *lua.LState) error {
+			close(started)
+			return L.DoString("while true do end")
+		})
+	}()
+	<-started
+	waiting := make(chan error, 1)
+	go func() { waiting <- rt.DoString(context.Background(), "x = 1", "queued") }()
+	closed := make(chan struct{})
+	go func() { rt.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close blocked while a script ran")
+	}
+	for _, ch := range []chan error{ran, waiting} {
+		if err := <-ch; !errors.Is(err, ErrClosed) {
+			t.Errorf("call running or waiting at Close returned %v, want ErrClosed", err)
+		}
+	}
+	if err := rt.DoString(context.Background(), "x = 1", "after"); !errors.Is(err, ErrClosed) {
+		t.Errorf("call after Close returned %v, want ErrClosed", err)
+	}
+}

@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -102,8 +103,14 @@ func (r *Runtime) luaExit(L *lua.LState) int {
 	return 0
 }
 
-// exitCause returns the ExitError a cancelled context carries, if any.
-func exitCause(ctx context.Context) (*ExitError, bool) {
-	e, ok := context.Cause(ctx).(*ExitError)
-	return e, ok
+// stopCause returns why ctx was cancelled when the canceller said why: an
+// ExitError from os.exit, ErrClosed from Close, or a cause the host gave
+// (a signal). A plain cancel or a deadline gives none, and the script's
+// own error stands.
+func stopCause(ctx context.Context) (error, bool) {
+	cause := context.Cause(ctx)
+	if ctx.Err() == nil || cause == nil || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
+		return nil, false
+	}
+	return cause, true
 }

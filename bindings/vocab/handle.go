@@ -13,24 +13,25 @@ import (
 // HandleMeta is the registry key of the namespace handle class.
 var HandleMeta = ClassMeta("ns", "handle")
 
-// heldHandle is how a runtime holds a handle a script was given: closing
-// it closes the handle and the netlink connection cached on it.
-type heldHandle struct{ h *nsfs.Handle }
-
-func (hh heldHandle) Close() error { return CloseHandle(hh.h) }
-
 // conns caches one netlink connection per handle of a network namespace,
 // opened on first use by link, addr and route calls and closed with the
 // handle, so repeated ns=h calls cost no thread switch and no socket.
 var conns sync.Map // *nsfs.Handle → *netconf.Conn
 
-// PushHandle pushes h as a handle value; the runtime closes it at the end
-// if the script does not.
+// PushHandle pushes h as a handle value. The handle is closed by the
+// script's h:close(), when the script can no longer reach it (see
+// handles.go), by netns.del of its namespace, or when the runtime closes,
+// whichever comes first.
 func PushHandle(L *lua.LState, h *nsfs.Handle) {
 	ud := L.NewUserData()
 	ud.Value = h
 	L.SetMetatable(ud, L.GetTypeMetatable(HandleMeta))
-	Track(L, heldHandle{h})
+	s := handlesOf(L)
+	if s.add(ud, h) {
+		L.Push(ud) // reachable while the collection runs
+		Collect(L)
+		return
+	}
 	L.Push(ud)
 }
 
@@ -51,7 +52,7 @@ func CheckHandle(L *lua.LState, n int) *nsfs.Handle {
 		L.ArgError(n, "namespace handle expected, got "+TypeName(L.Get(n)))
 	}
 	if h.Closed() {
-		L.ArgError(n, "handle is closed")
+		L.ArgError(n, ClosedMessage(L, h))
 	}
 	return h
 }
@@ -59,10 +60,11 @@ func CheckHandle(L *lua.LState, n int) *nsfs.Handle {
 // CloseHandle closes h and the connection cached on it.
 func CloseHandle(h *nsfs.Handle) error { return h.Close() }
 
-// ReleaseHandle closes h on behalf of the script and forgets it in L's
-// runtime.
+// ReleaseHandle closes h on behalf of the script (h:close()).
 func ReleaseHandle(L *lua.LState, h *nsfs.Handle) error {
-	Untrack(L, heldHandle{h})
+	if e := handlesOf(L).lookup(h); e != nil {
+		return e.close("")
+	}
 	return CloseHandle(h)
 }
 

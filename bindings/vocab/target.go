@@ -118,7 +118,7 @@ func Resolve(L *lua.LState, w Where, v lua.LValue, types []nsfs.Type) *Target {
 			w.Fail(L, targetForms+" expected, got "+TypeName(x))
 		}
 		if h.Closed() {
-			w.Fail(L, "handle is closed")
+			w.Fail(L, ClosedMessage(L, h))
 		}
 		return &Target{Handles: []*nsfs.Handle{h}, Name: handleName(h)}
 	case *lua.LTable:
@@ -203,7 +203,7 @@ func tableTarget(L *lua.LState, w Where, tb *lua.LTable) *Target {
 		case h == nil:
 			bad = fmt.Sprintf("entry %s is a %s, not a namespace handle", Clip(k.String()), TypeName(v))
 		case h.Closed():
-			bad = fmt.Sprintf("entry %s: handle is closed", Clip(k.String()))
+			bad = fmt.Sprintf("entry %s: %s", Clip(k.String()), ClosedMessage(L, h))
 		case k.Type() == lua.LTString && string(k.(lua.LString)) != string(h.Type()):
 			bad = fmt.Sprintf("entry %s is a %s namespace", Clip(k.String()), h.Type())
 		case seen[h.Type()]:

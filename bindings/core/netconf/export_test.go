@@ -9,5 +9,6 @@ func SetStepHook(f func(step string)) func(string) {
 	stepHook = f
 	return old
 }
+
 // Redumps returns how many dumps were made again after an interruption.
 func Redumps() int64 { return redumps.Load() }

@@ -25,7 +25,7 @@ func Module() *vocab.Module {
 				Equiv:   "ip netns add NAME",
 				Example: exampleName + "local h = netns.add(name)\nprint(name, h)\nh:close()\nnetns.del(name)"},
 			{Name: "del", Args: "(name)", Targets: []int{1}, Fn: netnsDel,
-				Doc:     "Removes the name of a network namespace (a lazy unmount, then unlink); the namespace goes when nothing else holds it.",
+				Doc:     "Removes the name of a network namespace (a lazy unmount, then unlink) and closes the shell's own handles on it (later use raises \"handle closed: namespace deleted\"), so the namespace goes when no other process holds it.",
 				Equiv:   "ip netns del NAME",
 				Example: exampleName + "netns.add(name):close()\nnetns.del(name)\nassert(not pcall(netns.get, name))"},
 			{Name: "del_all", Args: "([prefix])", Returns: "{name…}", Fn: netnsDelAll,
@@ -97,8 +97,12 @@ func netnsAdd(L *lua.LState) int {
 // netnsDel is netns.del(name).
 func netnsDel(L *lua.LState) int {
 	name := checkNetnsName(L, "netns.del", 1)
+	id, known := namedID(name)
 	if err := netns.Del(name); err != nil {
 		return raiseNetns(L, "del", name, err)
+	}
+	if known {
+		vocab.CloseHandlesOn(L, []vocab.NSID{id}, deletedReason)
 	}
 	return 0
 }
@@ -109,7 +113,15 @@ func netnsDelAll(L *lua.LState) int {
 	if L.Get(1) != lua.LNil {
 		prefix = vocab.CheckString(L, 1)
 	}
+	ids := namedIDs(prefix)
 	names, err := netns.DelAll(prefix)
+	gone := make([]vocab.NSID, 0, len(names))
+	for _, n := range names {
+		if id, ok := ids[n]; ok {
+			gone = append(gone, id)
+		}
+	}
+	vocab.CloseHandlesOn(L, gone, deletedReason)
 	if err != nil {
 		return raiseNetns(L, "del_all", "", err)
 	}
