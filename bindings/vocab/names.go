@@ -47,7 +47,6 @@ func CheckName(L *lua.LState, n, max int) string {
 	return string(v)
 }
 
-
 // badPID is the message for a number that cannot be a pid.
 const badPID = "pid must be a positive integer below 2^31"
 
