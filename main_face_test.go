@@ -4,7 +4,10 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,5 +155,49 @@ func TestErrorsSayWhatHappened(t *testing.T) {
 	r = runCmd(t, cmd, "")
 	if r.code != 0 || strings.Contains(r.stdout, "run as root") || strings.Count(r.stdout, "root only inside a user namespace") != 2 {
 		t.Errorf("in a user namespace: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+var goBlock = regexp.MustCompile("(?s)```go\n((?://[^\n]*\n)*package main\n.*?)```")
+
+// TestEmbeddingProgram builds the complete program of docs/embedding.md in
+// a module of its own that requires nsh (replaced by this checkout), runs
+// it as root and checks what it printed.
+func TestEmbeddingProgram(t *testing.T) {
+	testutil.RequireRoot(t)
+	doc, err := os.ReadFile("docs/embedding.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := goBlock.FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("docs/embedding.md has no complete program (a go block starting with package main)")
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := testutil.TempDir(t)
+	gomod := "module example.com/labinfo\n\ngo 1.26\n\nrequire github.com/nsh-lua/nsh v0.0.0\n\nreplace github.com/nsh-lua/nsh => " + root + "\n"
+	sum, err := os.ReadFile("go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"main.go": m[1], "go.mod": []byte(gomod), "go.sum": sum} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "labinfo")
+	build := exec.Command("go", "build", "-mod=mod", "-o", bin, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("the program in docs/embedding.md does not build: %v\n%s", err, out)
+	}
+	r := runCmd(t, exec.Command(bin), "")
+	want := regexp.MustCompile(`^net namespace:\tnet:\[\d+\]\nembedded\nexit code:\t0\nnetwork namespaces: \d+\n$`)
+	if r.code != 0 || !want.MatchString(r.stdout) {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }
