@@ -37,7 +37,7 @@ func inspectPart() *vocab.Module {
 				Doc: "Lists every namespace on the system as lsns finds them, and those held only by open files or bind mounts, one record {type, inode, id, nprocs, pid (the lowest in it), ppid, command, uid, user, path, paths, netnsid, parent, owner} each; " +
 					"filter is a type name, a table of field values ({pid = P} means the namespaces process P is in, as lsns -p P), or a predicate (function(n) return n.pid == P end keeps those whose lowest pid is P).",
 				Equiv:   "lsns -J -o NS,TYPE,NPROCS,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS; lsns -p PID",
-				Example: "for _, n in ipairs(ns.list(\"user\")) do\n  print(n.inode, n.nprocs, n.pid, n.command, n.owner)\nend\n-- every namespace process 1 is in, in lsns's columns\nnsh.table(ns.list{pid = 1}, {{\"inode\", \"NS\"}, \"type\", \"nprocs\", \"pid\", \"user\", \"command\"})"},
+				Example: "for _, n in ipairs(ns.list(\"user\")) do\n  print(n.inode, n.nprocs, n.pid, n.command, n.owner)\nend\n-- every namespace a process is in, in lsns's columns, as lsns -p PID\nlocal p = ns.spawn{\"sleep\", \"60\", new = {\"uts\"}}\nnsh.table(ns.list{pid = p.pid}, {{\"inode\", \"NS\"}, \"type\", \"nprocs\", \"pid\", \"user\", \"command\"})\np:kill()\np:wait()"},
 			{Name: "tree", Args: "([by])", Returns: "{node…}", Fn: nsTree,
 				Doc:     "Arranges ns.list() as a tree by \"owner\" (the default), \"parent\" or \"process\", returning the root records with children lists; tostring renders it like lsns --tree.",
 				Equiv:   "lsns --tree owner",
