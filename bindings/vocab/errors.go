@@ -126,7 +126,7 @@ func rootRefused(errno syscall.Errno, netOp bool) string {
 	if errno == unix.EACCES {
 		return "refused although nsh runs as root: an LSM (AppArmor, SELinux, Yama) or a target process that is not dumpable denies access"
 	}
-	return "refused although nsh runs as root: seccomp or an LSM (AppArmor, SELinux) denies it"
+	return "refused although nsh runs as root with " + capName + ": seccomp or an LSM (AppArmor, SELinux) denies it"
 }
 
 // initUserIno is the inode of the initial user namespace (PROC_USER_INIT_INO
