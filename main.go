@@ -16,7 +16,9 @@ import (
 	"strings"
 
 	"github.com/nsh-lua/nsh/bindings"
+	nshmod "github.com/nsh-lua/nsh/bindings/modules/nsh"
 	"github.com/nsh-lua/nsh/repl"
+	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,6 +31,8 @@ Options:
   -e code    run code (may be repeated; runs in order)
   -l name    require module name
   -i         enter the interactive prompt after running the script
+  --json     print what each -e chunk and the script return as JSON, one
+             value a line (nsh --json -e 'return ns.list()' | jq)
   -v         show the version and exit (also --version)
   -h         show this help and exit (also --help)
   --         stop handling options
@@ -36,6 +40,8 @@ Options:
 
 The script sees its arguments in the global table arg (arg[0] is the script)
 and as ... in its main chunk. Try: nsh -e 'print(ns.self("net"))'
+Exit status: 0, 1 after an error, n after os.exit(n), 2 for a bad option;
+os.exit(ns.enter(pid, cmd, ...)) exits as the command did.
 Reference: docs/reference.md, or help() at the prompt.
 `
 
@@ -43,6 +49,7 @@ Reference: docs/reference.md, or help() at the prompt.
 type options struct {
 	actions     []action // -e and -l, in order
 	interactive bool
+	json        bool // print returned values as JSON
 	version     bool
 	help        bool
 	script      string // "" none, "-" stdin
@@ -80,6 +87,8 @@ func parseArgs(argv []string) (options, error) {
 			o.actions = append(o.actions, action{a[1], a[2:]})
 		case a == "-i":
 			o.interactive = true
+		case a == "--json":
+			o.json = true
 		case a == "-v" || a == "--version":
 			o.version = true
 		case a == "-h" || a == "--help":
@@ -137,18 +146,18 @@ func execute(w *signalWatch, rt *bindings.Runtime, o options) int {
 	}
 	rt.SetArgs(bindings.Script{Name: name, Args: o.args, Interpreter: "nsh"})
 	for _, a := range o.actions {
-		if code, done := report(runAction(ctx, rt, a)); done {
+		if code, done := report(o.results(ctx, rt)(runAction(ctx, rt, a))); done {
 			return code
 		}
 	}
 	tty := isTerminal(os.Stdin)
 	switch {
 	case o.script == "-" || o.script == "" && len(o.actions) == 0 && !o.interactive && !tty && !o.version:
-		if code, done := report(runStdin(ctx, rt, o.script, o.args)); done {
+		if code, done := report(o.results(ctx, rt)(runStdin(ctx, rt, o.script, o.args))); done {
 			return code
 		}
 	case o.script != "":
-		if code, done := report(rt.DoFile(ctx, o.script, o.args...)); done {
+		if code, done := report(o.results(ctx, rt)(rt.EvalFile(ctx, o.script, o.args...))); done {
 			return code
 		}
 	}
@@ -159,19 +168,38 @@ func execute(w *signalWatch, rt *bindings.Runtime, o options) int {
 	return 0
 }
 
-func runAction(ctx context.Context, rt *bindings.Runtime, a action) error {
+func runAction(ctx context.Context, rt *bindings.Runtime, a action) ([]lua.LValue, error) {
 	if a.kind == 'l' {
-		return rt.Require(ctx, a.value)
+		return nil, rt.Require(ctx, a.value)
 	}
-	return rt.DoString(ctx, a.value, "(command line)")
+	return rt.Eval(ctx, a.value, "(command line)")
 }
 
-func runStdin(ctx context.Context, rt *bindings.Runtime, arg0 string, args []string) error {
+func runStdin(ctx context.Context, rt *bindings.Runtime, arg0 string, args []string) ([]lua.LValue, error) {
 	code, err := io.ReadAll(os.Stdin)
 	if err != nil {
-		return fmt.Errorf("cannot read stdin: %w", err)
+		return nil, fmt.Errorf("cannot read stdin: %w", err)
 	}
-	return rt.DoScript(ctx, bindings.Script{Name: "stdin", Arg0: arg0, Code: code, Args: args})
+	return rt.EvalScript(ctx, bindings.Script{Name: "stdin", Arg0: arg0, Code: code, Args: args})
+}
+
+// results returns what to do with the values a chunk returned: print them
+// as JSON with --json, as `ip -j` prints its objects; drop them otherwise,
+// as lua(1) does.
+func (o options) results(ctx context.Context, rt *bindings.Runtime) func([]lua.LValue, error) error {
+	return func(vals []lua.LValue, err error) error {
+		if err != nil || !o.json || len(vals) == 0 {
+			return err
+		}
+		return rt.Do(ctx, func(L *lua.LState) error {
+			text, err := nshmod.JSON(L, vals)
+			if err != nil {
+				return fmt.Errorf("--json: %w", err)
+			}
+			_, err = rt.Stdout().Write(text)
+			return err
+		})
+	}
 }
 
 // report prints an error the way lua(1) does and says whether to stop, and

@@ -222,8 +222,7 @@ func TestUnprivilegedUser(t *testing.T) {
 		print(e.errno, e.hint)
 		ok, e = pcall(ns.unshare, "net")
 		print(e.errno, e.hint)
-		local r = ns.run{new = {"user"}, map_root = true, "id", "-u"}
-		io.write(r.stdout)
+		ns.run{new = {"user"}, map_root = true, "id", "-u"} -- writes to nsh's stdout
 	`)
 	cmd.Dir = "/"
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}

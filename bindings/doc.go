@@ -23,3 +23,4 @@
 package bindings
 
 //go:generate go run ./internal/gendoc ../docs/reference.md
+//go:generate go run ./internal/gendoc ../docs/nsh.1

@@ -197,7 +197,7 @@ func TestFIFOStreamOpenCancels(t *testing.T) {
 			f.Close()
 		}
 	}()
-	vals, err := rt.Eval(context.Background(), `return ns.run{"cat", stdin = "`+fifo+`"}.stdout`, "fifo2")
+	vals, err := rt.Eval(context.Background(), `return ns.run{"cat", stdin = "`+fifo+`", capture = true}.stdout`, "fifo2")
 	if err != nil || len(vals) != 1 || vals[0].String() != "through\n" {
 		t.Fatalf("after the cancelled open: %v, %v", vals, err)
 	}

@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/vocab"
 	luasrc "github.com/nsh-lua/nsh/lua"
@@ -105,7 +106,8 @@ func openModule(L *lua.LState, m *vocab.Module, owned bool) (*lua.LTable, error)
 	mod := L.NewTable()
 	for _, f := range m.Funcs {
 		if f.Fn != nil {
-			mod.RawSetString(f.Name, L.NewFunction(vocab.Wrap(m.Name+"."+f.Name, f, owned)))
+			tb, name := subtable(L, mod, f.Name)
+			tb.RawSetString(name, L.NewFunction(vocab.Wrap(m.Name+"."+f.Name, f, owned)))
 		}
 	}
 	if m.Fields != nil {
@@ -117,6 +119,23 @@ func openModule(L *lua.LState, m *vocab.Module, owned bool) (*lua.LTable, error)
 		}
 	}
 	return mod, nil
+}
+
+// subtable returns the table a dotted function name ("json.encode") lives
+// in under mod, made when missing, and the name's last part.
+func subtable(L *lua.LState, mod *lua.LTable, name string) (*lua.LTable, string) {
+	for {
+		i := strings.IndexByte(name, '.')
+		if i < 0 {
+			return mod, name
+		}
+		sub, ok := mod.RawGetString(name[:i]).(*lua.LTable)
+		if !ok {
+			sub = L.NewTable()
+			mod.RawSetString(name[:i], sub)
+		}
+		mod, name = sub, name[i+1:]
+	}
 }
 
 // openClass registers a class's metatable. Classes open with the runtime,

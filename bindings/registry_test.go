@@ -94,7 +94,7 @@ func TestRegistryFunctionsExist(t *testing.T) {
 				mt := L.GetTypeMetatable(vocab.ClassMeta(e.module, e.class))
 				fn = L.GetField(L.GetField(mt, "__methods"), e.f.Name)
 			} else {
-				fn = L.GetField(L.GetGlobal(e.module), e.f.Name)
+				fn = fieldPath(L, L.GetGlobal(e.module), e.f.Name)
 			}
 			if fn.Type() != lua.LTFunction {
 				t.Errorf("%s is documented but is %s in the runtime", e.name(), fn.Type())
@@ -163,7 +163,7 @@ func checkBadCall(t *testing.T, e entry, value string) {
 			mt := L.GetTypeMetatable(vocab.ClassMeta(e.module, e.class))
 			fn = L.GetField(L.GetField(mt, "__methods"), e.f.Name)
 		} else {
-			fn = L.GetField(L.GetGlobal(e.module), e.f.Name)
+			fn = fieldPath(L, L.GetGlobal(e.module), e.f.Name)
 		}
 		arg, err := rt.compile("return "+value, "badarg")
 		if err != nil {
@@ -266,4 +266,12 @@ func newHostObjects(before map[string]bool) []string {
 		out = append(out, name)
 	}
 	return out
+}
+
+// fieldPath reads a dotted field ("json.encode") of v.
+func fieldPath(L *lua.LState, v lua.LValue, path string) lua.LValue {
+	for _, part := range strings.Split(path, ".") {
+		v = L.GetField(v, part)
+	}
+	return v
 }

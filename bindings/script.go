@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -27,17 +28,35 @@ type Script struct {
 
 // DoFile runs the Lua file at path with args, as `nsh path args…` does.
 func (r *Runtime) DoFile(ctx context.Context, path string, args ...string) error {
+	_, err := r.EvalFile(ctx, path, args...)
+	return err
+}
+
+// EvalFile runs the Lua file at path with args and returns the values its
+// main chunk returned (read them inside Do, as Eval's).
+func (r *Runtime) EvalFile(ctx context.Context, path string, args ...string) ([]lua.LValue, error) {
 	code, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("cannot open %s: %w", path, err)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // "cannot open x.lua: no such file or directory", once
+		}
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
 	}
-	return r.DoScript(ctx, Script{Name: path, Code: code, Args: args})
+	return r.EvalScript(ctx, Script{Name: path, Code: code, Args: args})
 }
 
 // DoScript sets the global arg table and runs the script with its args.
 func (r *Runtime) DoScript(ctx context.Context, s Script) error {
+	_, err := r.EvalScript(ctx, s)
+	return err
+}
+
+// EvalScript is DoScript returning the values the main chunk returned.
+func (r *Runtime) EvalScript(ctx context.Context, s Script) ([]lua.LValue, error) {
 	code := skipShebang(string(s.Code))
-	return r.Do(ctx, func(L *lua.LState) error {
+	var out []lua.LValue
+	err := r.Do(ctx, func(L *lua.LState) error {
 		r.setArgs(s)
 		fn, err := r.compile(code, s.Name)
 		if err != nil {
@@ -47,9 +66,10 @@ func (r *Runtime) DoScript(ctx context.Context, s Script) error {
 		for i, a := range s.Args {
 			args[i] = lua.LString(a)
 		}
-		_, err = r.call(fn, args...)
+		out, err = r.call(fn, args...)
 		return err
 	})
+	return out, err
 }
 
 // SetArgs sets the global arg table without running anything, for -e and

@@ -4,8 +4,9 @@ local ns, internal = ...
 
 -- ns.enter(target, cmd, ...) runs a command in the namespaces of target
 -- (a pid, a handle, a list of handles or a {type = handle} table) with the
--- shell's terminal, waits for it and returns its exit code and signal: what
--- `nsenter -t PID -a CMD` does.
+-- shell's terminal, waits for it and returns its status in the form os.exit
+-- takes (the exit code, 128+N for signal N) and the signal: what
+-- `nsenter -t PID -a CMD` does, so os.exit(ns.enter(...)) exits as it did.
 function ns.enter(target, cmd, ...)
   if target == nil then
     internal.argerror("ns.enter", 1, "a namespace (pid, handle, {type = handle} table, netns name or path) expected, got nil")
@@ -16,7 +17,7 @@ function ns.enter(target, cmd, ...)
       internal.argerror("ns.enter", i + 1, "string expected, got " .. type(argv[i]))
     end
   end
-  argv.join, argv.stdout, argv.stderr = target, "inherit", "inherit"
+  argv.join = target
   local r = ns.run(argv)
   return r.code, r.signal
 end

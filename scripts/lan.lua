@@ -23,7 +23,7 @@ topo.with(spec, function(lab)
     for _, to in ipairs({"h1", "h2", "h3"}) do
       if from ~= to then
         local dst = lab.hosts[to]:addr()
-        local r = lab.hosts[from]:run("ping -c1 -W2 " .. dst)
+        local r = lab.hosts[from]:run("ping -c1 -W2 " .. dst, {capture = true})
         print(string.format("%s -> %s (%s): %s", from, to, dst, r.code == 0 and "ok" or "FAILED"))
       end
     end

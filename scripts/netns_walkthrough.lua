@@ -24,8 +24,8 @@ local ok, err = pcall(function()
   end
 
   print("ip link, run inside ns1:")
-  local r = ns.run{"ip", "link", join = h}
-  io.write(r.stdout)
+  -- like ip netns exec, the command writes to the shell's own output
+  ns.run{"ip", "link", join = h}
 
   link.set("lo", {ns = name, up = true})
   print("after link.set('lo', {up = true}): lo is " .. link.get("lo", {ns = name}).state)

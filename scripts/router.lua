@@ -26,7 +26,7 @@ topo.with(spec, function(lab)
   end
   for _, p in ipairs({{"a", "b"}, {"b", "a"}}) do
     local dst = lab.hosts[p[2]]:addr()
-    local r = lab.hosts[p[1]]:run("ping -c1 -W2 " .. dst)
+    local r = lab.hosts[p[1]]:run("ping -c1 -W2 " .. dst, {capture = true})
     print(string.format("%s -> %s (%s): %s", p[1], p[2], dst, r.code == 0 and "ok" or "FAILED"))
   end
   local hop = route.get("10.2.0.2", {ns = lab.hosts.a.netns})

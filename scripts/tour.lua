@@ -4,7 +4,9 @@
 -- checks it from the outside. Needs root. Run: go run . scripts/tour.lua
 
 local function sh(opts)
-  -- ns.run starts the command, waits for it and captures its output.
+  -- ns.run starts the command and waits for it; capture = true collects
+  -- its output (without it, the output goes where the shell's goes).
+  opts.capture = true
   local r = ns.run(opts)
   assert(r.code == 0, ("%s exited %s: %s"):format(opts[#opts], tostring(r.code), r.stderr or ""))
   return (r.stdout:gsub("%s+$", ""))

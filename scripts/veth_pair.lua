@@ -28,7 +28,7 @@ local ok, err = pcall(function()
   print(string.format("b: eth0 %s", addr.list("eth0", {ns = b})[1].address))
 
   for _, p in ipairs({{made[1], "a", "10.0.0.2"}, {made[2], "b", "10.0.0.1"}}) do
-    local r = ns.run{"ping", "-c1", "-W2", p[3], join = p[1]}
+    local r = ns.run{"ping", "-c1", "-W2", p[3], join = p[1], capture = true}
     print(string.format("%s -> %s: %s", p[2], p[3], r.code == 0 and "ok" or "FAILED"))
   end
 end)

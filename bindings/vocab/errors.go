@@ -2,6 +2,8 @@ package vocab
 
 import (
 	"errors"
+	"os"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -89,19 +91,76 @@ var hints = map[syscall.Errno]string{
 // CAP_SYS_ADMIN.
 var netOps = []string{"link.", "addr.", "route.", "net."}
 
-// hintFor is the hint for errno raised by op.
+// hintFor is the hint for errno raised by op. "Run as root" is said only
+// to a caller that is not root; root is told what refused it.
 func hintFor(op string, errno syscall.Errno) string {
-	if errno == unix.EPERM {
-		for _, p := range netOps {
-			if strings.HasPrefix(op, p) {
-				return "needs CAP_NET_ADMIN in the namespace's owning user namespace: run as root"
-			}
-		}
+	if errno != unix.EPERM && errno != unix.EACCES {
+		return hints[errno]
+	}
+	netOp := false
+	for _, p := range netOps {
+		netOp = netOp || strings.HasPrefix(op, p)
+	}
+	if os.Geteuid() == 0 {
+		return rootRefused(errno, netOp)
+	}
+	if errno == unix.EPERM && netOp {
+		return "needs CAP_NET_ADMIN in the namespace's owning user namespace: run as root"
 	}
 	if h := spawn.LimitHint(errno); h != "" {
 		return h // a resource limit: EMFILE, ENFILE, EAGAIN, ENOMEM
 	}
 	return hints[errno]
+}
+
+// rootRefused says why the kernel refused a caller that is root: root of a
+// user namespace other than the host's, a capability the process lacks,
+// or an LSM.
+func rootRefused(errno syscall.Errno, netOp bool) string {
+	if !InitialUserNS() {
+		return "nsh is root only inside a user namespace, not the host's (a container?): the kernel refuses it namespaces and processes owned outside that user namespace"
+	}
+	capName, capBit := "CAP_SYS_ADMIN", 21
+	if netOp {
+		capName, capBit = "CAP_NET_ADMIN", 12
+	}
+	if errno == unix.EPERM && !hasCap(capBit) {
+		return "nsh runs as root but without " + capName + " (dropped from its capability set, as containers do)"
+	}
+	if errno == unix.EACCES {
+		return "refused although nsh runs as root: an LSM (AppArmor, SELinux, Yama) or a target process that is not dumpable denies access"
+	}
+	return "refused although nsh runs as root with " + capName + ": seccomp or an LSM (AppArmor, SELinux) denies it"
+}
+
+// initUserIno is the inode of the initial user namespace (PROC_USER_INIT_INO
+// in the kernel), the same on every Linux system.
+const initUserIno = 0xEFFFFFFD
+
+// InitialUserNS reports whether the process is in the host's initial user
+// namespace (true when that cannot be read).
+func InitialUserNS() bool {
+	var st unix.Stat_t
+	if unix.Stat("/proc/self/ns/user", &st) != nil {
+		return true
+	}
+	return st.Ino == initUserIno
+}
+
+// hasCap reports whether capability bit is in the process's effective set
+// (true when that cannot be read).
+func hasCap(bit int) bool {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return true
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if hex, ok := strings.CutPrefix(line, "CapEff:"); ok {
+			v, err := strconv.ParseUint(strings.TrimSpace(hex), 16, 64)
+			return err != nil || v&(1<<bit) != 0
+		}
+	}
+	return true
 }
 
 // NewError builds the error value for op on target, filling in the hint for

@@ -9,7 +9,6 @@ import (
 	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 )
 
 // Net is the network namespace a link, addr, route or net call acts in,
@@ -99,8 +98,8 @@ func (n *Net) Fail(L *lua.LState, op string, arg int, err error) int {
 	if n != nil && n.Where != "" {
 		e.Hint = strings.TrimSuffix("in "+n.Where+"; "+e.Hint, "; ")
 	}
-	if errors.Is(err, unix.ENODEV) && (n == nil || n.Where == "") {
-		e.Hint = strings.TrimSuffix("in the shell's own network namespace; pass ns= to act in another; "+e.Hint, "; ")
+	if isNoDevice(err) && (n == nil || n.Where == "") {
+		e.Hint = strings.TrimSuffix(noDeviceHint(target)+"; "+e.Hint, "; ")
 	}
 	return Raise(L, op, target, e)
 }

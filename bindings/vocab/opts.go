@@ -123,10 +123,24 @@ func (s *OptSet) Read(L *lua.LState, optional bool) *Opts {
 	return o
 }
 
-// tableHint suggests the table form to a user who passed a bare value
-// where an options table belongs (link.list("lab")).
+// tableHint suggests the table form to a user who passed a string where
+// an options table belongs: the required options of a spec table
+// (link.add("v0") → {name = …, type = …}), else, for a function that acts
+// in a namespace, the ns option (link.list("lab") → {ns = "lab"}).
 func tableHint(s *OptSet, v lua.LValue) string {
-	if _, ok := s.find("ns"); ok && v.Type() == lua.LTString {
+	if v.Type() != lua.LTString {
+		return ""
+	}
+	var req []string
+	for _, o := range s.Opts {
+		if o.Required {
+			req = append(req, o.Name+" = …")
+		}
+	}
+	if len(req) > 0 {
+		return ": " + s.Func + " takes a table, {" + strings.Join(req, ", ") + ", …}"
+	}
+	if _, ok := s.find("ns"); ok {
 		return fmt.Sprintf(": to name the namespace, write {ns = %s}", Quote(v.String()))
 	}
 	return ""

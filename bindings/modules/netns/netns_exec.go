@@ -17,13 +17,13 @@ func execFuncs() []vocab.Func {
 	return []vocab.Func{
 		{Name: "exec", Args: "(name, argv… | {argv…, …})", Targets: []int{1}, Returns: "{code=, signal=, stdout=, stderr=}", Fn: netnsExec, Opts: ns.SpawnOpts("netns.exec", 2, ns.ArgvList),
 			Doc: "Runs a command as `ip netns exec` does (in the named network namespace and a new mount namespace with / a recursive slave, " +
-				"a fresh /sys, and each /etc/netns/NAME/* bound over /etc/*), waits for it and returns how it ended like ns.run; a table takes ns.run's options.",
+				"a fresh /sys, and each /etc/netns/NAME/* bound over /etc/*) on the shell's stdin, stdout and stderr, waits for it and returns {code=, signal=} like ns.run; " +
+				"a table takes ns.run's options, capture = true among them to collect stdout and stderr as strings.",
 			Equiv: "ip netns exec NAME CMD…",
 			Example: exampleName + `netns.add(name):close()
 local r = netns.exec(name, "ip", "-o", "link")
 assert(r.code == 0)
-print(r.stdout)
-r = netns.exec(name, {"ls", "/sys/class/net", stderr = "inherit"})
+r = netns.exec(name, {"ls", "/sys/class/net", capture = true})
 assert(r.stdout == "lo\n")
 netns.del(name)`},
 		{Name: "with", Args: "(name, fn, …)", Targets: []int{1}, Returns: "fn's results", Fn: netnsWith,
@@ -43,7 +43,7 @@ netns.del(name)`, Thread: true},
 func netnsExec(L *lua.LState) int {
 	name := checkNetnsName(L, "netns.exec", 1)
 	execOptions(L)
-	req := ns.ReadSpawn(L, "netns.exec", 2, true, [3]string{ns.ModeInherit, ns.ModeCapture, ns.ModeCapture})
+	req := ns.ReadSpawn(L, "netns.exec", 2, ns.Run)
 	spec, h, err := netns.ExecSpec(name, req.Spec)
 	if err != nil {
 		req.Release()

@@ -69,7 +69,7 @@ func nsClone(L *lua.LState) int {
 		}
 		L.Replace(2, L.NewTable())
 	}
-	req := ReadSpawn(L, "ns.clone", 2, false, [3]string{ModeInherit, ModeInherit, ModeInherit})
+	req := ReadSpawn(L, "ns.clone", 2, Clone)
 	req.Spec.Main, req.Spec.MainArg = CloneMain, creq
 	p := startFromLua(L, "ns.clone", req)
 	pushProcess(L, p, req.Spec.KillOnExit, true)

@@ -20,10 +20,11 @@ func handlePart() *vocab.Module {
 		Doc: "Linux namespaces as Lua values: handles, the ioctl_nsfs(2) queries, discovery like lsns, pinning, and entering and creating namespaces. " +
 			"`ns.types` lists the eight type names every function takes: cgroup, ipc, mnt, net, pid, time, user, uts.",
 		Funcs: []vocab.Func{
-			{Name: "enter", Args: "(target, cmd, …)", Returns: "code, signal",
-				Doc:     "Runs a command in the namespaces of target (a pid, a handle, a list of handles or a {type=handle} table) on the shell's terminal, waits for it and returns its exit code.",
+			{Name: "enter", Args: "(target, cmd, …)", Returns: "status, signal",
+				Doc: "Runs a command in the namespaces of target (a pid, a handle, a list of handles or a {type=handle} table) on the shell's terminal, waits for it and returns its status as os.exit takes it " +
+					"(the exit code, or 128+N when signal N killed it) and the signal; os.exit(ns.enter(…)) makes a one-liner exit as the command did.",
 				Equiv:   "nsenter -t PID -a CMD",
-				Example: "local p = ns.spawn{\"sleep\", \"60\", new = {\"uts\"}, hostname = \"box\"}\nassert(ns.enter(p.pid, \"hostname\") == 0)\np:kill(\"KILL\")\np:wait()"},
+				Example: "local p = ns.spawn{\"sleep\", \"60\", new = {\"uts\"}, hostname = \"box\"}\nassert(ns.enter(p.pid, \"hostname\") == 0)\nassert(ns.enter(p.pid, \"sh\", \"-c\", \"exit 5\") == 5)\np:kill(\"KILL\")\np:wait()"},
 		},
 		Lua:     "ns.lua",
 		Classes: []vocab.Class{handleClass},

@@ -34,9 +34,10 @@ func inspectPart() *vocab.Module {
 				Doc:     "Runs an ioctl_nsfs(2) request by name (NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID, NS_GET_ID, NS_GET_MNTNS_ID, and the pid translations NS_GET_PID_FROM_PIDNS, NS_GET_TGID_FROM_PIDNS, NS_GET_PID_IN_PIDNS, NS_GET_TGID_IN_PIDNS taking a pid).",
 				Example: "local pidns = ns.self(\"pid\")\nprint(ns.ioctl(pidns, \"NS_GET_NSTYPE\"), ns.ioctl(pidns, \"NS_GET_ID\"))\nlocal owner = ns.ioctl(pidns, \"NS_GET_USERNS\")\nprint(owner, ns.ioctl(owner, \"NS_GET_OWNER_UID\"))\nowner:close(); pidns:close()"},
 			{Name: "list", Args: "([filter])", Returns: "{record…}", Fn: nsList,
-				Doc:     "Lists every namespace on the system as lsns finds them, and those held only by open files or bind mounts, one record {type, inode, id, nprocs, pid, ppid, command, uid, user, path, paths, netnsid, parent, owner} each; filter is a type name, a table of field values, or a predicate.",
-				Equiv:   "lsns -J -o NS,TYPE,NPROCS,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS",
-				Example: "for _, n in ipairs(ns.list(\"user\")) do\n  print(n.inode, n.nprocs, n.pid, n.command, n.owner)\nend\nprint(#ns.list{type = \"net\", pid = 2} .. \" net namespace(s) with lowest pid 2\")"},
+				Doc: "Lists every namespace on the system as lsns finds them, and those held only by open files or bind mounts, one record {type, inode, id, nprocs, pid (the lowest in it), ppid, command, uid, user, path, paths, netnsid, parent, owner} each; " +
+					"filter is a type name, a table of field values ({pid = P} means the namespaces process P is in, as lsns -p P), or a predicate (function(n) return n.pid == P end keeps those whose lowest pid is P).",
+				Equiv:   "lsns -J -o NS,TYPE,NPROCS,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS; lsns -p PID",
+				Example: "for _, n in ipairs(ns.list(\"user\")) do\n  print(n.inode, n.nprocs, n.pid, n.command, n.owner)\nend\n-- every namespace a process is in, in lsns's columns, as lsns -p PID\nlocal p = ns.spawn{\"sleep\", \"60\", new = {\"uts\"}}\nnsh.table(ns.list{pid = p.pid}, {{\"inode\", \"NS\"}, \"type\", \"nprocs\", \"pid\", \"user\", \"command\"})\np:kill()\np:wait()"},
 			{Name: "tree", Args: "([by])", Returns: "{node…}", Fn: nsTree,
 				Doc:     "Arranges ns.list() as a tree by \"owner\" (the default), \"parent\" or \"process\", returning the root records with children lists; tostring renders it like lsns --tree.",
 				Equiv:   "lsns --tree owner",

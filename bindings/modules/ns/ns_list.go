@@ -58,7 +58,10 @@ func listFilter(L *lua.LState, n int) (nsfs.ListOptions, func(*lua.LTable) bool)
 	}
 }
 
-// tableFilter keeps the records whose fields equal every field of f.
+// tableFilter keeps the records whose fields equal every field of f, but
+// for pid: {pid = P} keeps the namespaces process P is in, as lsns -p P
+// does (the record's own pid field is the lowest pid in the namespace, the
+// column lsns shows).
 func tableFilter(L *lua.LState, n int, f *lua.LTable) (nsfs.ListOptions, func(*lua.LTable) bool) {
 	var opts nsfs.ListOptions
 	f.ForEach(func(k, v lua.LValue) {
@@ -79,14 +82,36 @@ func tableFilter(L *lua.LState, n int, f *lua.LTable) (nsfs.ListOptions, func(*l
 			opts.Types = []nsfs.Type{t}
 		}
 	})
+	inProc := procFilter(L, n, f.RawGetString("pid"), opts.Types)
 	return opts, func(rec *lua.LTable) bool {
-		keep := true
+		keep := inProc == nil || inProc(rec)
 		f.ForEach(func(k, v lua.LValue) {
-			if keep && !L.Equal(rec.RawGet(k), v) {
+			if keep && k.String() != "pid" && !L.Equal(rec.RawGet(k), v) {
 				keep = false
 			}
 		})
 		return keep
+	}
+}
+
+// procFilter reads the pid of a filter table: nil when it is not set, else
+// the test that a record is one of the process's namespaces.
+func procFilter(L *lua.LState, n int, v lua.LValue, types []nsfs.Type) func(*lua.LTable) bool {
+	if v == lua.LNil {
+		return nil
+	}
+	pid, ok := vocab.PIDOf(v)
+	if !ok {
+		L.ArgError(n, "field pid: pid must be a positive integer below 2^31, got "+vocab.Clip(v.String()))
+	}
+	inos, err := nsfs.ProcNamespaces(pid, types)
+	if err != nil {
+		raiseNS(L, "ns.list", "", err)
+	}
+	return func(rec *lua.LTable) bool {
+		t := nsfs.Type(lua.LVAsString(rec.RawGetString("type")))
+		ino, ok := inos[t]
+		return ok && float64(ino) == float64(lua.LVAsNumber(rec.RawGetString("inode")))
 	}
 }
 
@@ -242,9 +267,9 @@ func writeTreeNode(b *strings.Builder, t *lua.LTable, first, rest string) {
 	fmt.Fprintf(b, "%s%s:[%s] %s procs", first, lua.LVAsString(t.RawGetString("type")),
 		lua.LVAsString(t.RawGetString("inode")), lua.LVAsString(t.RawGetString("nprocs")))
 	if pid := t.RawGetString("pid"); pid != lua.LNil {
-		fmt.Fprintf(b, "  pid %s  %s", lua.LVAsString(pid), lua.LVAsString(t.RawGetString("command")))
+		fmt.Fprintf(b, "  pid %s  %s", lua.LVAsString(pid), vocab.Printable(lua.LVAsString(t.RawGetString("command"))))
 	} else if p := t.RawGetString("path"); p != lua.LNil {
-		fmt.Fprintf(b, "  pinned at %s", lua.LVAsString(p))
+		fmt.Fprintf(b, "  pinned at %s", vocab.Printable(lua.LVAsString(p)))
 	}
 	b.WriteByte('\n')
 	kids, _ := t.RawGetString("children").(*lua.LTable)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -27,13 +28,14 @@ func spawnPart() *vocab.Module {
 			{Name: "spawn", Args: "{argv…, new=, join=, …}", Returns: "process", Fn: nsSpawn, Opts: SpawnOpts("ns.spawn", 1, ArgvList),
 				Doc: "Starts a command in new namespaces (new = {types…}) and/or existing ones (join = handle, list, {type=handle} or pid with types = {…}, entered user namespace first), " +
 					"with uid_map/gid_map ({{inside, outside, count}…}), map_root, setgroups, hostname, mount_proc, propagation (default \"private\"), " +
-					"time = {monotonic=s, boottime=s}, cgroup, root, dir, env, stdin/stdout/stderr (\"inherit\", \"pipe\", \"null\" or a file path) and kill_on_exit (default true), and returns its process.",
+					"time = {monotonic=s, boottime=s}, cgroup, root, dir, env, stdin/stdout/stderr (\"inherit\", the default, \"pipe\", \"null\" or a file path) and kill_on_exit (default true), and returns its process.",
 				Equiv:   "unshare -nuipmf CMD; nsenter -t PID -a CMD",
 				Example: "local p = ns.spawn{\"hostname\", new = {\"uts\"}, hostname = \"inside\", stdout = \"pipe\"}\nassert(p.stdout:read() == \"inside\")\nassert(p:wait() == 0)"},
 			{Name: "run", Args: "{argv…, …}", Returns: "{code=, signal=, stdout=, stderr=}", Fn: nsRun, Opts: SpawnOpts("ns.run", 1, ArgvList),
-				Doc:     "Runs a command like ns.spawn, waits for it and returns how it ended with its output captured (unless stdout or stderr say otherwise).",
+				Doc: "Runs a command like ns.spawn and waits for it, as os.execute does: the command shares the shell's stdin, stdout and stderr, and the result holds code (128+N when signal N killed it) and signal; " +
+					"with capture = true (or stdout/stderr = \"pipe\") its output is collected into the result's stdout and stderr strings instead.",
 				Equiv:   "unshare -n ip link",
-				Example: "local r = ns.run{\"ip\", \"-o\", \"link\", new = {\"net\"}}\nassert(r.code == 0)\nprint(r.stdout)"},
+				Example: "local r = ns.run{\"ip\", \"-o\", \"link\", new = {\"net\"}}\nassert(r.code == 0)\nr = ns.run{\"hostname\", new = {\"uts\"}, hostname = \"box\", capture = true}\nassert(r.stdout == \"box\\n\")"},
 		},
 		Classes: []vocab.Class{processClass(), streamClass()},
 	}
@@ -88,19 +90,19 @@ func (lp *luaProcess) Close() error {
 }
 
 func nsSpawn(L *lua.LState) int {
-	req := ReadSpawn(L, "ns.spawn", 1, true, [3]string{ModeInherit, ModeInherit, ModeInherit})
+	req := ReadSpawn(L, "ns.spawn", 1, Start)
 	p := startFromLua(L, "ns.spawn", req)
 	pushProcess(L, p, req.Spec.KillOnExit, false)
 	return 1
 }
 
 func nsRun(L *lua.LState) int {
-	req := ReadSpawn(L, "ns.run", 1, true, [3]string{ModeInherit, ModeCapture, ModeCapture})
+	req := ReadSpawn(L, "ns.run", 1, Run)
 	return RunCaptured(L, "ns.run", req.Spec.Argv[0], req)
 }
 
 // RunCaptured starts req, waits for it and pushes ns.run's result table,
-// with the output of the streams whose mode is "capture" collected in it.
+// with the output of the streams read as captured collected in it.
 // op and target name the operation in errors (ns.run, netns.exec).
 func RunCaptured(L *lua.LState, op, target string, req *SpawnReq) int {
 	var out, errb *bytes.Buffer
@@ -145,9 +147,27 @@ func startFromLua(L *lua.LState, op string, req *SpawnReq) *spawn.Process {
 		L.ArgError(1, strings.TrimPrefix(err.Error(), spawn.ErrBadSpec.Error()+": "))
 	}
 	if err != nil {
-		vocab.Raise(L, op, "", err) // spawn's errors name the command
+		e := vocab.NewError(op, "", err) // spawn's errors name the command
+		if h := argvHint(req.Spec.Argv, err); h != "" {
+			e.Hint = h
+		}
+		vocab.Raise(L, op, "", e)
 	}
 	return p
+}
+
+// argvHint explains a command not found whose name holds a space: the
+// whole command line was passed as one string ("ip a").
+func argvHint(argv []string, err error) string {
+	if len(argv) == 0 || !errors.Is(err, unix.ENOENT) || !strings.ContainsAny(argv[0], " \t") {
+		return ""
+	}
+	words := strings.Fields(argv[0])
+	for i, w := range words {
+		words[i] = strconv.Quote(w)
+	}
+	return "the command and its arguments are separate strings: " + strings.Join(words, ", ") +
+		", not " + strconv.Quote(argv[0]) + "; for a shell command line use \"sh\", \"-c\", " + strconv.Quote(argv[0])
 }
 
 func luaContext(L *lua.LState) context.Context {

@@ -36,9 +36,10 @@ func SpawnOpts(fn string, arg int, array string) *vocab.OptSet {
 		{Name: "root", Kind: vocab.Name, Doc: "the root directory (chroot)"},
 		{Name: "dir", Kind: vocab.Name, Doc: "the working directory"},
 		{Name: "env", Kind: vocab.Table, Doc: "the environment: {\"K=V\"…} or {K = V}"},
-		{Name: "stdin", Kind: vocab.Name, Doc: "\"inherit\", \"pipe\", \"null\" or a file path"},
-		{Name: "stdout", Kind: vocab.Name, Doc: "\"inherit\", \"pipe\", \"null\", \"capture\" (ns.run) or a file path"},
-		{Name: "stderr", Kind: vocab.Name, Doc: "\"inherit\", \"pipe\", \"null\", \"capture\" (ns.run) or a file path"},
+		{Name: "stdin", Kind: vocab.Name, Doc: "\"inherit\" (default), \"pipe\" (ns.spawn), \"null\" or a file path"},
+		{Name: "stdout", Kind: vocab.Name, Doc: "\"inherit\" (default), \"pipe\" (ns.spawn: a stream; ns.run: captured), \"null\" or a file path"},
+		{Name: "stderr", Kind: vocab.Name, Doc: "\"inherit\" (default), \"pipe\" (ns.spawn: a stream; ns.run: captured), \"null\" or a file path"},
+		{Name: "capture", Kind: vocab.Bool, Doc: "ns.run and netns.exec: collect stdout and stderr as strings in the result instead of letting them through"},
 		{Name: "kill_on_exit", Kind: vocab.Bool, Doc: "kill the child when nsh exits (default true)"},
 		{Name: "setpgid", Kind: vocab.Bool, Doc: "start the child in its own process group"},
 	}}
@@ -56,8 +57,8 @@ type SpawnReq struct {
 	Spec   spawn.Spec
 	files  []*os.File
 	target *vocab.Target
-	// capture marks the streams (stdin, stdout, stderr) whose mode is
-	// "capture": ns.run collects them into its result.
+	// capture marks the streams (stdin, stdout, stderr) ns.run collects
+	// into its result.
 	capture [3]bool
 }
 
@@ -71,12 +72,25 @@ func (r *SpawnReq) Release() {
 	}
 }
 
-// ReadSpawn reads argument n of op as spawn options. withArgv says
-// the list part is the command (ns.spawn, ns.run), else namespace types to
-// create (ns.clone); defaults are the stdin, stdout, stderr modes. On a Lua
-// error nothing is left open: every resource is acquired after all checks
-// that can raise.
-func ReadSpawn(L *lua.LState, op string, n int, withArgv bool, defaults [3]string) *SpawnReq {
+// How a caller of ReadSpawn uses the child: what its list part holds and
+// whether it waits for the child (and so may capture its output).
+const (
+	// Start is ns.spawn: the list part is the command; streams may be
+	// pipes the script reads and writes.
+	Start = iota
+	// Run is ns.run and netns.exec: the list part is the command; the call
+	// waits, and capture = true (or stdout/stderr = "pipe") collects output.
+	Run
+	// Clone is ns.clone: the list part is namespace types to create.
+	Clone
+)
+
+// ReadSpawn reads argument n of op as spawn options for a caller of the
+// given use (Start, Run or Clone). Every stream is inherited unless the
+// options say otherwise. On a Lua error nothing is left open: every
+// resource is acquired after all checks that can raise.
+func ReadSpawn(L *lua.LState, op string, n int, use int) *SpawnReq {
+	withArgv := use != Clone
 	array := ArgvList
 	if !withArgv {
 		array = TypesList
@@ -101,7 +115,7 @@ func ReadSpawn(L *lua.LState, op string, n int, withArgv bool, defaults [3]strin
 	s.KillOnExit, s.Setpgid = o.Bool("kill_on_exit", true), o.Bool("setpgid", false)
 	s.Time = timeOffsets(o)
 	s.Env = envOf(o)
-	modes := stdioModes(o, defaults)
+	modes := stdioModes(o, use)
 	var types []nsfs.Type
 	if tt := o.Table("types"); tt != nil {
 		types = typeList(L, n, tt, "option 'types': ")

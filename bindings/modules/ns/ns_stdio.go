@@ -13,7 +13,8 @@ import (
 )
 
 // Stream modes of ns.spawn's stdin, stdout and stderr options; a value that
-// is none of these is a file path. "capture" is ns.run's default for output.
+// is none of these is a file path. "capture" is what ns.run makes of
+// capture = true or "pipe" (still accepted as written, for old scripts).
 const (
 	ModeInherit = "inherit"
 	ModePipe    = "pipe"
@@ -23,18 +24,34 @@ const (
 
 var streamNames = [3]string{"stdin", "stdout", "stderr"}
 
-func stdioModes(o *vocab.Opts, defaults [3]string) [3]string {
+// stdioModes reads the stream options for a caller of the given use: every
+// stream is inherited by default, as os.execute and ip netns exec do; in
+// ns.run, capture = true and "pipe" mean the output is collected.
+func stdioModes(o *vocab.Opts, use int) [3]string {
 	var m [3]string
+	capture := o.Bool("capture", false)
+	if o.Has("capture") && use != Run {
+		o.Fail("capture", "is for ns.run and netns.exec, which wait for the command; here use stdout = \"pipe\" and read p.stdout")
+	}
 	for i, key := range streamNames {
 		m[i] = o.Str(key)
 		if m[i] == "" {
-			m[i] = defaults[i]
+			m[i] = ModeInherit
+			if capture && i > 0 {
+				m[i] = ModeCapture
+			}
 		}
-		if m[i] == ModeCapture && defaults[i] != ModeCapture {
+		if use != Run && m[i] == ModeCapture {
 			o.Fail(key, "\"capture\" is for ns.run's stdout and stderr; use \"pipe\"")
 		}
-		if m[i] == ModePipe && defaults[1] == ModeCapture {
-			o.Fail(key, "\"pipe\" needs a process to read or write it: use ns.spawn")
+		if use == Run && m[i] == ModePipe {
+			if i == 0 {
+				o.Fail(key, "\"pipe\" needs a process to write it: use ns.spawn, or a file path")
+			}
+			m[i] = ModeCapture
+		}
+		if use == Run && i == 0 && m[i] == ModeCapture {
+			o.Fail(key, "\"capture\" is for stdout and stderr")
 		}
 	}
 	return m

@@ -16,8 +16,13 @@ const Version = "0.1.0"
 func Module() *vocab.Module {
 	return &vocab.Module{
 		Name: "nsh",
-		Doc:  "The shell itself: its version (`nsh.version`, a string such as \"0.1.0\"), pretty printing and help.",
-		Funcs: []vocab.Func{
+		Doc:  "The shell itself: its version (`nsh.version`, a string such as \"0.1.0\"), pretty printing, JSON, tables and help.",
+		Funcs: append(jsonFuncs(), []vocab.Func{
+			{Name: "table", Args: "(records [, columns])", Fn: nshTable,
+				Doc: "Prints a list of records as aligned columns, as lsns and ps do: columns is a list of field names (headed by the name in capitals) or {field, heading} pairs, " +
+					"by default every field with plain values; numbers align right, lists show joined by commas, control characters escaped.",
+				Equiv:   "lsns; ip -br link",
+				Example: "nsh.table(ns.list(), {{\"inode\", \"NS\"}, \"type\", \"nprocs\", \"pid\", \"user\", \"command\"})\nnsh.table(link.list(), {\"name\", \"state\", \"mtu\"})"},
 			{Name: "pp", Args: "(v, …)", Fn: nshPP,
 				Doc:     "Prints each value as the REPL shows it: tables expanded with sorted keys, cycles marked.",
 				Example: `nsh.pp({name = "ns1", ids = {1, 2, 3}})`},
@@ -33,7 +38,7 @@ func Module() *vocab.Module {
 			{Name: "keys", Args: "(t)", Returns: "list",
 				Doc:     "Returns the keys of a table, sorted: numbers first, then strings.",
 				Example: `assert(table.concat(nsh.keys({b = 1, a = 2}), ",") == "a,b")`},
-		},
+		}...),
 		Fields: func(L *lua.LState, mod *lua.LTable) {
 			mod.RawSetString("version", lua.LString(Version))
 		},

@@ -40,7 +40,7 @@ func Module() *vocab.Module {
 			"A lab `t` has `t.hosts`, `t.routers`, `t.switches`, `t.nodes` (by name), `t.prefix`, `t:down()` and " +
 			"`t:with(fn, …)`; a node `n` has `n.name`, `n.kind`, `n.netns` (the namespace's name) and `n.handle` " +
 			"(for `ns=`), `n:run(cmd | argv [, opts])` (a command, a string for /bin/sh -c, run inside the node's " +
-			"namespace by ns.run with opts, returning `{code=, stdout=, stderr=}`), `n:with(fn, …)` (fn runs with the " +
+			"namespace by ns.run with opts, returning `{code=, signal=}` with the output on the shell's, or `stdout`/`stderr` strings with `{capture = true}`), `n:with(fn, …)` (fn runs with the " +
 			"shell inside the node's namespace, as ns.with), `n:addr([dev])` (its first IPv4 address, else IPv6, " +
 			"without prefix) and `n:addrs()`.",
 		Funcs: []vocab.Func{

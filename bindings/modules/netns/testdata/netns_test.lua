@@ -241,16 +241,19 @@ function test_exec_like_ip(t)
   local content = "10.9.8.7 only-in-" .. name .. "\n"
   etc_file(t, name, "hosts", content)
   must(t, "ip -n " .. name .. " link add v0 type veth peer name v1")
-  local r = netns.exec(name, "cat", "/etc/hosts")
+  local r = netns.exec(name, {"cat", "/etc/hosts", capture = true})
   if r.code ~= 0 or r.stdout ~= content then t:fatal("/etc/hosts inside: " .. tostring(r.stdout)) end
   if must(t, "ip netns exec " .. name .. " cat /etc/hosts") ~= content then t:fatal("ip netns exec disagrees") end
-  r = netns.exec(name, { "ls", "/sys/class/net" })
+  r = netns.exec(name, { "ls", "/sys/class/net", capture = true })
   if r.stdout ~= "lo\nv0\nv1\n" then t:fatal("/sys/class/net inside: " .. r.stdout) end
   if must(t, "ip netns exec " .. name .. " ls /sys/class/net") ~= r.stdout then t:fatal("ip netns exec lists other links") end
   local host = io.open("/etc/hosts"):read("*a")
   if host:find("only-in-" .. name, 1, true) then t:fatal("the host's /etc/hosts changed") end
-  r = netns.exec(name, "sh", "-c", "echo out; echo err >&2; exit 3")
+  r = netns.exec(name, { "sh", "-c", "echo out; echo err >&2; exit 3", capture = true })
   if r.code ~= 3 or r.stdout ~= "out\n" or r.stderr ~= "err\n" then t:fatal("exit/streams: " .. r.code) end
+  -- without capture the output is the shell's, as with ip netns exec
+  r = netns.exec(name, "sh", "-c", "exit 4")
+  if r.code ~= 4 or r.stdout ~= nil or r.stderr ~= nil then t:fatal("inherited: " .. r.code) end
 end
 
 function test_exec_errors(t)
@@ -267,6 +270,9 @@ function test_exec_errors(t)
   if ok or not tostring(err):find("bad argument #2", 1, true) or not tostring(err):find("propagation", 1, true) then t:fatal(tostring(err)) end
   ok, err = pcall(netns.exec, name, { "true", new = { "net" } })
   if ok or not tostring(err):find("new net", 1, true) then t:fatal(tostring(err)) end
+  -- the whole command line as one string: say how to split it
+  ok, err = pcall(netns.exec, name, "ip a")
+  if ok or err.errno ~= "ENOENT" or not tostring(err.hint):find('separate strings: "ip", "a"', 1, true) then t:fatal(tostring(err)) end
 end
 
 function test_with(t)

@@ -302,3 +302,63 @@ function test_no_fd_leak(t)
   assert(after_ns == before_ns, "nsfs fds: " .. before_ns .. " before, " .. after_ns .. " after")
   assert(after < before + 8, "fds: " .. before .. " before, " .. after .. " after")
 end
+
+-- lsns_p returns lsns -J -p PID's namespaces keyed "type:inode".
+local function lsns_p(pid)
+  local f = assert(io.popen("lsns -J -p " .. pid))
+  local text = f:read("*a")
+  f:close()
+  local out, n = {}, 0
+  for _, row in ipairs(nsh.json.decode(text).namespaces) do
+    out[row.type .. ":" .. row.ns] = row
+    n = n + 1
+  end
+  return out, n
+end
+
+-- ns.list{pid = P} is what lsns -p P lists: every namespace P is in, not
+-- only those whose lowest pid is P.
+function test_list_pid_is_lsns_p(t)
+  local p = ns.spawn{"sleep", "60", new = {"uts", "ipc", "net"}}
+  t:cleanup(function() p:kill("KILL"); p:wait() end)
+  for _, pid in ipairs({p.pid, shell_pid()}) do
+    local want, n = lsns_p(pid)
+    local got = ns.list{pid = pid}
+    if #got ~= n then t:fatal(string.format("pid %d: nsh lists %d namespaces, lsns -p %d", pid, #got, n)) end
+    assert(n >= 7, "lsns -p lists only " .. n)
+    for _, r in ipairs(got) do
+      local w = want[r.type .. ":" .. r.inode]
+      if not w then t:fatal(r.type .. ":[" .. r.inode .. "] is not in lsns -p " .. pid) end
+      -- the host's namespaces gain and lose processes between the two
+      -- listings; the child's own hold it alone
+      local stable = pid == p.pid and r.pid == p.pid
+      if w.pid ~= r.pid or stable and w.nprocs ~= r.nprocs then
+        t:fatal(string.format("%s:[%d]: nsh %d procs pid %d; lsns %d procs pid %d", r.type, r.inode, r.nprocs, r.pid, w.nprocs, w.pid))
+      end
+    end
+  end
+  -- the child's new namespaces have it as lowest pid; the others do not
+  local own = ns.list(function(r) return r.pid == p.pid end)
+  assert(#own == 3, #own .. " namespaces with lowest pid " .. p.pid)
+  -- filters combine
+  local nets = ns.list{pid = p.pid, type = "net"}
+  assert(#nets == 1 and nets[1].inode == p:ns("net"):inode())
+  expect_error(t, "field pid: pid must be a positive integer", ns.list, {pid = -1})
+  local dead = ns.spawn{"true"}
+  dead:wait()
+  local err = expect_error(t, "ns.list", ns.list, {pid = dead.pid})
+  assert(err.errno == "ESRCH", tostring(err))
+end
+
+-- ns.tree shows command lines with their control characters escaped.
+function test_tree_escapes_control_characters(t)
+  -- sh waits in its builtin read, so it is the only process to stop
+  local p = ns.spawn{"sh", "-c", "read x", "\27[2J\nfake line", new = {"uts"}, stdin = "pipe"}
+  t:cleanup(function() p.stdin:close(); p:wait() end)
+  local text = tostring(ns.tree("process"))
+  local ino = p:ns("uts"):inode()
+  local line = text:match("uts:%[" .. ino .. "%][^\n]*")
+  assert(line, "no line for the child's uts namespace")
+  assert(line:find("sh -c read x \\x1b[2J\\nfake line", 1, true), line)
+  assert(not text:find("\27", 1, true), "an escape character reached the tree's text")
+end

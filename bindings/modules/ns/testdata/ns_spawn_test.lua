@@ -45,7 +45,7 @@ end
 
 function test_new_each_type(t)
   for _, typ in ipairs(types) do
-    local r = ns.run{"readlink", "/proc/self/ns/" .. typ, new = {typ}, map_root = (typ == "user") or nil}
+    local r = ns.run{"readlink", "/proc/self/ns/" .. typ, new = {typ}, map_root = (typ == "user") or nil, capture = true}
     if r.code ~= 0 then t:fatal(typ .. ": " .. tostring(r.stderr)) end
     local outside = ns.self(typ)
     if trim(r.stdout) == tostring(outside) then t:fatal(typ .. ": child is in our namespace") end
@@ -59,14 +59,14 @@ function test_join_each_type(t)
   for _, typ in ipairs(types) do
     local target = live(t, {new = {typ}, map_root = (typ == "user") or nil})
     local h = target:ns(typ)
-    local r = ns.run{"readlink", "/proc/self/ns/" .. typ, join = h}
+    local r = ns.run{"readlink", "/proc/self/ns/" .. typ, join = h, capture = true}
     if trim(r.stdout) ~= tostring(h) then
       t:fatal(string.format("%s: joined %q, target %s (code %s signal %s: %s)", typ, r.stdout, tostring(h), r.code, tostring(r.signal), tostring(r.stderr)))
     end
     -- the pid form with types, and the {type=handle} form
-    r = ns.run{"readlink", "/proc/self/ns/" .. typ, join = target.pid, types = {typ}}
+    r = ns.run{"readlink", "/proc/self/ns/" .. typ, join = target.pid, types = {typ}, capture = true}
     assert(trim(r.stdout) == tostring(h), typ .. " by pid: " .. tostring(r.stdout) .. tostring(r.stderr))
-    r = ns.run{"readlink", "/proc/self/ns/" .. typ, join = {[typ] = h}}
+    r = ns.run{"readlink", "/proc/self/ns/" .. typ, join = {[typ] = h}, capture = true}
     assert(trim(r.stdout) == tostring(h), typ .. " by table")
     h:close()
   end
@@ -78,18 +78,29 @@ function test_join_each_type(t)
 end
 
 function test_run_result(t)
-  local r = ns.run{"sh", "-c", "echo out; echo err >&2; exit 3"}
+  local r = ns.run{"sh", "-c", "echo out; echo err >&2; exit 3", capture = true}
   assert(r.code == 3 and r.signal == nil, "code " .. r.code)
   assert(r.stdout == "out\n" and r.stderr == "err\n")
   r = ns.run{"sh", "-c", "kill -KILL $$"}
   assert(r.code == 128 + 9 and r.signal == 9)
   r = ns.run{"echo", "x", stdout = "null"}
   assert(r.stdout == nil)
+  -- by default the output is the shell's: nothing is captured
+  r = ns.run{"true"}
+  assert(r.code == 0 and r.stdout == nil and r.stderr == nil)
+  -- stdout = "pipe", written by habit, captures as capture = true does
+  r = ns.run{"sh", "-c", "echo out; echo err >&2", stdout = "pipe"}
+  assert(r.stdout == "out\n" and r.stderr == nil, tostring(r.stdout))
+  -- capture = true with one stream sent elsewhere captures the other
+  r = ns.run{"sh", "-c", "echo out; echo err >&2", capture = true, stdout = "null"}
+  assert(r.stdout == nil and r.stderr == "err\n")
+  r = ns.run{"echo", "x", capture = false}
+  assert(r.stdout == nil)
 end
 
 function test_hostname_uts_and_net(t)
   local name = t:name()
-  local r = ns.run{"sh", "-c", "hostname; ip -o link | wc -l", new = {"net"}, hostname = name}
+  local r = ns.run{"sh", "-c", "hostname; ip -o link | wc -l", new = {"net"}, hostname = name, capture = true}
   assert(r.stdout == name .. "\n1\n", r.stdout)
   assert(trim(io.popen("hostname"):read("*a")) ~= name)
 end
@@ -128,14 +139,14 @@ function test_kill_and_ns(t)
 end
 
 function test_mount_proc_and_map_root(t)
-  local r = ns.run{"sh", "-c", "echo $$; id -u", new = {"user"}, map_root = true, mount_proc = true}
+  local r = ns.run{"sh", "-c", "echo $$; id -u", new = {"user"}, map_root = true, mount_proc = true, capture = true}
   assert(r.stdout == "1\n0\n", tostring(r.stdout) .. tostring(r.stderr))
-  r = ns.run{"cat", "/proc/self/uid_map", new = {"user"}, uid_map = {{0, 100000, 10}}, gid_map = {{0, 100000, 10}}}
+  r = ns.run{"cat", "/proc/self/uid_map", new = {"user"}, uid_map = {{0, 100000, 10}}, gid_map = {{0, 100000, 10}}, capture = true}
   assert(r.stdout:match("^%s*0%s+100000%s+10"), r.stdout)
 end
 
 function test_time_offsets(t)
-  local r = ns.run{"cat", "/proc/uptime", time = {boottime = 86400 * 10, monotonic = 5}}
+  local r = ns.run{"cat", "/proc/uptime", time = {boottime = 86400 * 10, monotonic = 5}, capture = true}
   local inside = tonumber(r.stdout:match("^[%d.]+"))
   local outside = tonumber(io.open("/proc/uptime"):read("*a"):match("^[%d.]+"))
   assert(math.abs(inside - outside - 864000) < 10, inside .. " vs " .. outside)
@@ -165,8 +176,12 @@ function test_bad_input(t)
   has(t, msg, "no command given")
   msg = errmsg(t, ns.spawn, {"true", stdout = "capture"})
   has(t, msg, "bad argument")
-  msg = errmsg(t, ns.run, {"true", stdout = "pipe"})
+  msg = errmsg(t, ns.run, {"true", stdin = "pipe"})
   has(t, msg, "use ns.spawn")
+  msg = errmsg(t, ns.spawn, {"true", capture = true})
+  has(t, msg, "option 'capture' is for ns.run and netns.exec")
+  msg = errmsg(t, ns.clone, function() end, {capture = true})
+  has(t, msg, "option 'capture'")
   msg = errmsg(t, ns.spawn, {"true", types = {"net"}})
   has(t, msg, "option 'types'")
   msg = errmsg(t, ns.spawn, {"true", join = h, types = {"net"}})
@@ -200,10 +215,10 @@ function test_unshare_moves_the_shell_and_its_children(t)
     local now = ns.self("net")
     assert(now ~= net and ns.self("uts") ~= uts)
     -- children start from the shell's current namespaces
-    local r = ns.run{"readlink", "/proc/self/ns/net"}
+    local r = ns.run{"readlink", "/proc/self/ns/net", capture = true}
     assert(trim(r.stdout) == tostring(now), r.stdout)
     ns.unshare({"pid"})
-    r = ns.run{"sh", "-c", "echo $$"}
+    r = ns.run{"sh", "-c", "echo $$", capture = true}
     assert(r.stdout == "1\n", "pid applies to the next child: " .. r.stdout)
     ns.unshare("mnt", {propagation = "private"})
   end)
@@ -211,10 +226,10 @@ function test_unshare_moves_the_shell_and_its_children(t)
   ns.with({}, function()
     ns.unshare("time")
     -- the first child is the one that makes the new time namespace live
-    local first = trim(ns.run{"readlink", "/proc/self/ns/time"}.stdout)
+    local first = trim(ns.run{"readlink", "/proc/self/ns/time", capture = true}.stdout)
     assert(first:match("^time:%[") and first ~= time0, "time applies to the next child: " .. first)
     -- later ones join it (through the cgo constructor)
-    local second = trim(ns.run{"readlink", "/proc/self/ns/time"}.stdout)
+    local second = trim(ns.run{"readlink", "/proc/self/ns/time", capture = true}.stdout)
     assert(second == first, second .. " vs " .. first)
   end)
   assert(ns.self("net") == net and ns.self("uts") == uts, "ns.with scope leaked")
@@ -279,9 +294,9 @@ function test_new_mnt_uts_from_shell_thread(t)
   g:close()
   assert(cmi:find(dir, 1, true), "the child's mountinfo lacks its mount")
   -- private by default: no mount is shared; "shared": every one is
-  local r = ns.run{"grep", "-c", "shared:", "/proc/self/mountinfo", new = {"mnt"}}
+  local r = ns.run{"grep", "-c", "shared:", "/proc/self/mountinfo", new = {"mnt"}, capture = true}
   assert(r.stdout == "0\n", "private by default: " .. r.stdout)
-  r = ns.run{"grep", "-vc", "shared:", "/proc/self/mountinfo", new = {"mnt"}, propagation = "shared"}
+  r = ns.run{"grep", "-vc", "shared:", "/proc/self/mountinfo", new = {"mnt"}, propagation = "shared", capture = true}
   assert(r.stdout == "0\n", "shared: " .. r.stdout .. " mounts not shared")
 end
 

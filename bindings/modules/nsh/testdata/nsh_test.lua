@@ -109,3 +109,82 @@ end
 function test_math_huge_is_infinity(t)
   assert(math.huge > 1e308 and math.huge == math.huge * 2 and -math.huge < -1e308)
 end
+
+function test_json_encode_records_lists_handles(t)
+  local enc = nsh.json.encode
+  assert(enc({name = "lab", ids = {1, 2, 3}}) == '{"ids":[1,2,3],"name":"lab"}', enc({name = "lab", ids = {1, 2, 3}}))
+  assert(enc({}) == "[]")
+  assert(enc("a\n\"b\"<") == '"a\\n\\"b\\"<"', enc("a\n\"b\"<"))
+  assert(enc(nil) == "null" and enc(true) == "true" and enc(0.5) == "0.5" and enc(4026531840) == "4026531840")
+  assert(enc({[1] = "a", [3] = "c"}) == '{"1":"a","3":"c"}', enc({[1] = "a", [3] = "c"}))
+  local h = ns.self("net")
+  assert(enc({h}) == '["' .. tostring(h) .. '"]', enc({h}))
+  assert(tostring(h):match("^net:%[%d+%]$"))
+  h:close()
+  -- an error value encodes as its fields
+  local ok, e = pcall(ns.open, "/nonexistent")
+  assert(not ok)
+  local back = nsh.json.decode(enc(e))
+  assert(back.op == "ns.open" and back.errno == "ENOENT" and back.message == tostring(e), enc(e))
+end
+
+function test_json_refuses_what_has_no_json_form(t)
+  local cyc = {}
+  cyc.me = cyc
+  for _, c in ipairs({
+    {cyc, "value.me: the table contains itself"},
+    {{f = print}, "value.f: a function has no JSON form"},
+    {{0 / 0}, "has no JSON form"},
+    {{[true] = 1}, "a boolean key has no JSON form"},
+  }) do
+    local ok, err = pcall(nsh.json.encode, c[1])
+    if ok or not tostring(err):find(c[2], 1, true) then t:fatal(tostring(err)) end
+    if err.op ~= "nsh.json.encode" or err.arg ~= 1 then t:fatal("not the error value: " .. tostring(err)) end
+  end
+end
+
+function test_json_decode_round_trip(t)
+  local text = '{"a": [1, 2.5, "x", true, null, {"b": {}}], "empty": "", "big": 4026531840}'
+  local v = nsh.json.decode(text)
+  assert(v.a[1] == 1 and v.a[2] == 2.5 and v.a[3] == "x" and v.a[4] == true and v.a[5] == nil)
+  assert(type(v.a[6].b) == "table" and v.empty == "" and v.big == 4026531840)
+  local again = nsh.json.decode(nsh.json.encode(v))
+  assert(nsh.json.encode(again) == nsh.json.encode(v))
+  -- the real thing: ns.list as JSON and back
+  local list = ns.list("net")
+  local back = nsh.json.decode(nsh.json.encode(list))
+  assert(#back == #list and back[1].inode == list[1].inode and back[1].type == "net")
+end
+
+function test_json_decode_errors_name_the_position(t)
+  for _, c in ipairs({
+    {'{"a": 1,\n  "b": x}', "line 2, column 8"},
+    {"[1, 2", "at the end of the input"},
+    {"[1] 2", "line 1, column 5"},
+    {"", "the text is empty"},
+    {"[1e999]", "out of range"},
+  }) do
+    local ok, err = pcall(nsh.json.decode, c[1])
+    if ok or not tostring(err):find(c[2], 1, true) then t:fatal(c[1] .. ": " .. tostring(err)) end
+    if not tostring(err):find("nsh.json.decode: bad argument #1 (invalid JSON", 1, true) then t:fatal(tostring(err)) end
+  end
+  local ok, err = pcall(nsh.json.decode, {})
+  assert(not ok and tostring(err):find("string expected", 1, true), tostring(err))
+end
+
+function test_table_refuses_bad_input(t)
+  for _, c in ipairs({
+    {{{1}, {2}}, nil, nil},
+    {{1, 2}, nil, "records[1]: table expected, got number"},
+    {{{a = 1}}, "a", "list of columns expected, got string"},
+    {{{a = 1}}, {{1}}, "columns[1]: a field name or {field, heading} expected"},
+    {{{a = 1}}, {}, "no columns given"},
+  }) do
+    local ok, err = pcall(nsh.table, c[1], c[2])
+    if c[3] == nil then
+      if not ok then t:fatal(tostring(err)) end
+    elseif ok or not tostring(err):find(c[3], 1, true) then
+      t:fatal(tostring(err))
+    end
+  end
+end

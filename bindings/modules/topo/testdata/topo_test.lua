@@ -4,7 +4,7 @@
 
 -- ip runs ip(8) with args and returns its output.
 local function ip(...)
-  local r = ns.run{"ip", ...}
+  local r = ns.run{"ip", capture = true, ...}
   assert(r.code == 0, "ip " .. table.concat({...}, " ") .. ": " .. tostring(r.stderr))
   return r.stdout
 end
@@ -27,7 +27,7 @@ local function expect(t, err, text)
 end
 
 local function ping(t, node, addr)
-  local r = node:run("ping -c1 -W2 " .. addr)
+  local r = node:run("ping -c1 -W2 " .. addr, {capture = true})
   if r.code ~= 0 then
     t:fatal(node.name .. " cannot ping " .. addr .. ": " .. tostring(r.stdout) .. tostring(r.stderr))
   end
