@@ -19,7 +19,6 @@ import (
 	nshmod "github.com/nsh-lua/nsh/bindings/modules/nsh"
 	"github.com/nsh-lua/nsh/repl"
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 )
 
 const usage = `usage: nsh [options] [script [args...]]
@@ -242,9 +241,4 @@ func interactive(rt *bindings.Runtime) int {
 	})
 	code, _ := report(err)
 	return code
-}
-
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }
