@@ -4,7 +4,6 @@ package netconf
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -108,9 +107,9 @@ func (l *Ledger) AddNetnsMany(names []string, workers int) ([]*nsfs.Handle, erro
 	stepHook("netns add " + strings.Join(names, " "))
 	// Workers make their names in the caller's mount namespace, which
 	// need not be the process's: they join it on throwaway threads.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	origin, err := netns.Here()
+	var origin netns.Origin
+	var err error
+	osthread.Pin(func() { origin, err = netns.Here() })
 	if err != nil {
 		return nil, err
 	}

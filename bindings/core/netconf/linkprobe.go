@@ -54,7 +54,7 @@ func ProbeLinkType(typ string) error {
 // probeHere moves the calling throwaway thread into a new network
 // namespace and creates a link of type typ there.
 func probeHere(typ string) error {
-	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+	if err := osthread.Unshare(unix.CLONE_NEWNET); err != nil {
 		return fmt.Errorf("link probe: unshare CLONE_NEWNET: %w", err)
 	}
 	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)

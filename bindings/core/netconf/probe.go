@@ -53,7 +53,7 @@ func QdiscSupported(kind string) error {
 // probeQdisc runs on a throwaway locked thread: it moves the thread into a
 // new network namespace, which dies with the thread.
 func probeQdisc(kind string) error {
-	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+	if err := osthread.Unshare(unix.CLONE_NEWNET); err != nil {
 		return fmt.Errorf("probe qdisc %s: new network namespace: %w", kind, err)
 	}
 	c, err := newConn()

@@ -19,7 +19,7 @@ func inNS(t *testing.T, nsfd int, fn func()) {
 	t.Helper()
 	var err error
 	osthread.Run(func() {
-		if err = unix.Setns(nsfd, unix.CLONE_NEWNET); err == nil {
+		if err = osthread.Setns(nsfd, unix.CLONE_NEWNET); err == nil {
 			fn()
 		}
 	})

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -98,15 +98,16 @@ func Unpin(path string) error {
 // two more conditions: the namespace pinned must be of type want ("" for
 // any) and, when same is not nil, same's namespace. The mount is removed
 // from the calling thread's mount namespace.
-func RemovePin(path string, want Type, same *Handle) error {
-	runtime.LockOSThread() // every step in one mount namespace
-	defer runtime.UnlockOSThread()
-	s, err := openPinSite(path, want, same)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	return s.remove()
+func RemovePin(path string, want Type, same *Handle) (err error) {
+	osthread.Pin(func() { // every step in one mount namespace
+		var s *pinSite
+		if s, err = openPinSite(path, want, same); err != nil {
+			return
+		}
+		defer s.close()
+		err = s.remove()
+	})
+	return err
 }
 
 // PinPID pins the namespace of type t of process pid at path.
