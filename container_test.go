@@ -25,7 +25,7 @@ local function check(r, what)
 end
 local script = "hostname; cat /proc/self/comm"
 local function run(join, koe, what)
-  check(ns.run{"sh", "-c", script, join = join, kill_on_exit = koe}, what)
+  check(ns.run{"sh", "-c", script, join = join, kill_on_exit = koe, capture = true}, what)
 end
 for _, koe in ipairs{true, false} do
   local what = " kill_on_exit=" .. tostring(koe)
@@ -41,8 +41,8 @@ for _, koe in ipairs{true, false} do
   for _, h in ipairs(list) do h:close() end
 end
 ns.with(pid, function()
-  check(ns.run{"sh", "-c", script}, "ns.run inside ns.with(pid)")
-  check(ns.run{"sh", "-c", script, kill_on_exit = false}, "ns.run inside ns.with(pid), kill_on_exit=false")
+  check(ns.run{"sh", "-c", script, capture = true}, "ns.run inside ns.with(pid)")
+  check(ns.run{"sh", "-c", script, kill_on_exit = false, capture = true}, "ns.run inside ns.with(pid), kill_on_exit=false")
 end)
 io.stdout:flush()
 print((ns.enter(pid, "hostname")))

@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/nsh-lua/nsh/bindings/testutil"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -102,6 +104,7 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	time.Sleep(3 * osthread.WorkerIdle) // kept workers end when idle, closing what they hold
 	after := soakMeasure(t)
 	t.Logf("soak, %d operations: fds %d -> %d, threads %d -> %d, RSS %d -> %d kB, mounts of the run %d -> %d, "+
 		"net namespaces the process holds %d -> %d (live on the system: %d -> %d)",

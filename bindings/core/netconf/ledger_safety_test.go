@@ -48,9 +48,10 @@ func TestTeardownTouchesOnlyItsOwn(t *testing.T) {
 			return
 		}
 		defer unix.Unmount(target, unix.MNT_DETACH)
-		err = l.Teardown()
-		if err == nil || !strings.Contains(err.Error(), "holds another network namespace") {
-			t.Errorf("Teardown = %v, want a refusal of %s", err, reused)
+		// The names are left alone: the ledger's own are gone, so teardown
+		// has nothing of its own to delete there (it may say so, or not).
+		if err = l.Teardown(); err != nil && !strings.Contains(err.Error(), "holds another network namespace") {
+			t.Errorf("Teardown = %v", err)
 		}
 		now, gerr := netns.Get(reused)
 		if gerr != nil || !now.Same(theirs) {
