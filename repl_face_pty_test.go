@@ -80,7 +80,7 @@ func TestREPLLocalsCompletionDidYouMeanExit(t *testing.T) {
 	at = term.waitFor(at, "nsh> ")
 	term.typeText("link.lst{ns = 'x'}\r")
 	at = term.waitFor(at, "link.lst: no such function (did you mean link.list?)")
-	at = term.waitFor(at, "nsh> ")
+	term.waitFor(at, "nsh> ")
 
 	term.typeText("exit\r")
 	term.exited("exit")
@@ -140,7 +140,7 @@ func TestREPLShellCommandAndClear(t *testing.T) {
 	at = term.waitFor(at, "nsh> ")
 	term.typeText("clear\r")
 	at = term.waitFor(at, "\x1b[H\x1b[2J")
-	at = term.waitFor(at, "nsh> ")
+	term.waitFor(at, "nsh> ")
 	term.typeText("quit\r")
 	term.exited("quit")
 }

@@ -52,7 +52,6 @@ type state struct {
 	links   []string
 	mounts  []string
 	threads []string
-	initNS  map[string]string
 }
 
 func snapshot() state {

@@ -16,8 +16,6 @@ import (
 // x/sys/unix so that every request is known on every architecture and the
 // set matches the kernel this was written for.
 const (
-	nsio = 0xb7
-
 	NS_GET_USERNS          = 0xb701     // _IO(NSIO, 0x1): fd of the owning user namespace
 	NS_GET_PARENT          = 0xb702     // _IO(NSIO, 0x2): fd of the parent (pid, user)
 	NS_GET_NSTYPE          = 0xb703     // _IO(NSIO, 0x3): CLONE_NEW* of the namespace

@@ -107,17 +107,6 @@ func (s *procScanner) pids() []int {
 	return s.numbers(s.proc, nil)
 }
 
-// openAt opens dirfd/parts… as a directory; -1 when it cannot.
-func (s *procScanner) openAt(dirfd int, parts ...string) int {
-	s.setPath(parts...)
-	fd, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&s.path[0])),
-		unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0, 0, 0)
-	if errno != 0 {
-		return -1
-	}
-	return int(fd)
-}
-
 func (s *procScanner) setPath(parts ...string) {
 	s.path = s.path[:0]
 	for _, p := range parts {

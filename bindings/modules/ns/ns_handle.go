@@ -11,8 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-var handleMeta = vocab.ClassMeta("ns", "handle")
-
 func handlePart() *vocab.Module {
 	handleClass = newHandleClass()
 	return &vocab.Module{
