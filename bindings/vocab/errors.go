@@ -83,8 +83,6 @@ var hints = map[syscall.Errno]string{
 	unix.EPERM:  "needs CAP_SYS_ADMIN in the owning user namespace: run as root",
 	unix.EACCES: "permission denied by the file mode or an LSM: run as root",
 	unix.EUSERS: "a running Go process cannot join an existing time namespace: use ns.spawn{join=…}",
-	unix.EMFILE: "too many open files: close handles with h:close() or raise ulimit -n",
-	unix.ENFILE: "the system's file table is full: close handles with h:close()",
 }
 
 // netOps are the modules whose calls need CAP_NET_ADMIN rather than
@@ -94,6 +92,9 @@ var netOps = []string{"link.", "addr.", "route.", "net."}
 // hintFor is the hint for errno raised by op. "Run as root" is said only
 // to a caller that is not root; root is told what refused it.
 func hintFor(op string, errno syscall.Errno) string {
+	if h := spawn.LimitHint(errno); h != "" {
+		return h // a resource limit: EMFILE, ENFILE, EAGAIN, ENOMEM
+	}
 	if errno != unix.EPERM && errno != unix.EACCES {
 		return hints[errno]
 	}
@@ -106,9 +107,6 @@ func hintFor(op string, errno syscall.Errno) string {
 	}
 	if errno == unix.EPERM && netOp {
 		return "needs CAP_NET_ADMIN in the namespace's owning user namespace: run as root"
-	}
-	if h := spawn.LimitHint(errno); h != "" {
-		return h // a resource limit: EMFILE, ENFILE, EAGAIN, ENOMEM
 	}
 	return hints[errno]
 }
