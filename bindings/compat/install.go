@@ -1,0 +1,65 @@
+package compat
+
+import (
+	"io"
+	"math"
+	"os"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Hooks is what the host runtime gives Install.
+type Hooks struct {
+	// Stdout receives print, io.write and writes to io.stdout; nil keeps
+	// the process's standard output.
+	Stdout io.Writer
+	// Exit is called by os.exit(code); after it returns, os.exit raises an
+	// error so that the running chunk stops. Nil leaves os.exit alone
+	// (gopher-lua's, which ends the process).
+	Exit func(code int)
+	// Source is told the text of every chunk the loaders compile, by the
+	// chunk's shown name (its proto's SourceName). Nil keeps nothing. Use a
+	// SourceCache to keep them bounded.
+	Source func(name, src string)
+}
+
+// Install applies every library mend to L: pcall and xpcall, print,
+// tostring, tonumber, error, string arithmetic and string.format, io.write
+// and file:write, os.exit and os.execute, math.huge, debug.getinfo's
+// source, the coroutine functions, and the loaders (loadstring, load,
+// loadfile, dofile, require's Lua-file searcher), which compile through
+// Compile. It works on a state nsh made (with Options) and on one a host
+// made and attached nsh to.
+func Install(L *lua.LState, h Hooks) {
+	s := &stdlib{h: h, stdout: h.Stdout}
+	if s.stdout == nil {
+		s.stdout = os.Stdout
+	}
+	p := &protector{}
+	s.tostring = L.NewFunction(baseToString)
+	L.SetGlobal("tostring", s.tostring)
+	L.SetGlobal("print", L.NewFunction(s.print))
+	L.SetGlobal("tonumber", L.NewFunction(baseToNumber))
+	L.SetGlobal("error", L.NewFunction(baseError))
+	L.SetGlobal("pcall", L.NewFunction(p.pcall))
+	L.SetGlobal("xpcall", L.NewFunction(p.xpcall))
+	installStringArith(L)
+	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
+		if f, ok := str.RawGetString("format").(*lua.LFunction); ok {
+			str.RawSetString("format", L.NewFunction(stringFormat(f)))
+		}
+	}
+	s.installIO(L)
+	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {
+		m.RawSetString("huge", lua.LNumber(math.Inf(1))) // gopher-lua has the largest float
+	}
+	if os, ok := L.GetGlobal("os").(*lua.LTable); ok {
+		if h.Exit != nil {
+			os.RawSetString("exit", L.NewFunction(s.osExit))
+		}
+		os.RawSetString("execute", L.NewFunction(s.osExecute))
+	}
+	installDebug(L)
+	installCoroutine(L)
+	(&loaders{h: h}).install(L)
+}
