@@ -19,21 +19,17 @@ const (
 	// default never grows, so table.concat of 2,550 items or string.byte of
 	// 5,100 characters failed with "registry overflow".
 	RegistryMax = 1 << 20
-	// ArrayIndexLimit is the first integer key that goes to a table's hash
-	// part even when the array part could take it. gopher-lua pads the
-	// array part with nils up to any key below its limit (64 Mi), so
-	// t[4194304] = 1 (a pid as a key) allocated 245 MB; with 1 Mi the worst
-	// single key costs about 16 MB and a list still keeps its length (#t)
-	// right up to a million items.
-	ArrayIndexLimit = 1 << 20
 )
 
 // Options returns the VM options nsh creates states with: a call stack that
 // grows on demand up to CallDepth frames and a value stack that grows from
-// RegistryStart to RegistryMax. It also sets gopher-lua's process-wide
-// array-index limit (lua.MaxArrayIndex) to ArrayIndexLimit.
+// RegistryStart to RegistryMax.
+//
+// gopher-lua's array-part limit (lua.MaxArrayIndex, 64 Mi) stays: lowering
+// it would make t[4194304] = 1 cheap, but a list built past the limit with
+// t[#t+1] = v would then stop growing, since # counts only the array part.
+// docs/lua.md lists the cost.
 func Options() lua.Options {
-	lua.MaxArrayIndex = ArrayIndexLimit
 	return lua.Options{
 		CallStackSize:       CallDepth,
 		MinimizeStackMemory: true,
