@@ -34,16 +34,33 @@ func Compile(src io.Reader, chunkname string) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", short, err)
 	}
+	proto, err := compileMended(text, short, true)
+	if err == nil && !linkIntrinsics(proto) {
+		proto, err = compileMended(text, short, false)
+	}
+	var pe *parse.Error
+	if errors.As(err, &pe) {
+		return nil, syntaxError(pe, chunkID(chunkname, 80), bytes.Count(text, []byte("\n"))+1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rememberSource(short, chunkname)
+	return proto, nil
+}
+
+// compileMended parses text, mends it, with or without intrinsics, and
+// compiles it.
+func compileMended(text []byte, short string, intrinsics bool) (*lua.FunctionProto, error) {
 	chunk, err := parse.Parse(bytes.NewReader(text), short)
 	if err != nil {
-		return nil, syntaxError(err, chunkID(chunkname, 80), bytes.Count(text, []byte("\n"))+1)
+		return nil, err
 	}
-	chunk = mendBlock(chunk, &mender{})
+	chunk = mendBlock(chunk, &mender{concat: intrinsics})
 	proto, err := lua.Compile(chunk, short)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", short, err)
 	}
-	rememberSource(short, chunkname)
 	return proto, nil
 }
 
@@ -89,11 +106,7 @@ func truncate(s string, n int) string {
 }
 
 // syntaxError rewords gopher-lua's parse errors as lua5.1's.
-func syntaxError(err error, short string, lines int) error {
-	var pe *parse.Error
-	if !errors.As(err, &pe) {
-		return &SyntaxError{Message: short + ": " + strings.TrimSpace(err.Error())}
-	}
+func syntaxError(pe *parse.Error, short string, lines int) error {
 	msg := pe.Message
 	if msg == "syntax error" {
 		msg = "unexpected symbol"

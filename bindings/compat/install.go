@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -40,6 +41,8 @@ func Install(L *lua.LState, h Hooks) {
 	L.SetGlobal("tostring", s.tostring)
 	L.SetGlobal("print", L.NewFunction(s.print))
 	L.SetGlobal("tonumber", L.NewFunction(baseToNumber))
+	L.SetGlobal("unpack", L.NewFunction(baseUnpack))
+	L.SetGlobal("collectgarbage", L.NewFunction((&gcState{pause: 200, stepmul: 200}).collect))
 	L.SetGlobal("error", L.NewFunction(baseError))
 	L.SetGlobal("pcall", L.NewFunction(p.pcall))
 	L.SetGlobal("xpcall", L.NewFunction(p.xpcall))
@@ -58,8 +61,32 @@ func Install(L *lua.LState, h Hooks) {
 			os.RawSetString("exit", L.NewFunction(s.osExit))
 		}
 		os.RawSetString("execute", L.NewFunction(s.osExecute))
+		os.RawSetString("date", L.NewFunction(osDate))
+		os.RawSetString("clock", L.NewFunction(osClock))
 	}
+	installPackagePath(L)
 	installDebug(L)
 	installCoroutine(L)
 	(&loaders{h: h}).install(L)
+}
+
+// DefaultPath is lua5.1's package.path on Debian, used when LUA_PATH is not
+// set: gopher-lua's default lacks /usr/local/lib/lua/5.1 and the
+// /usr/share/lua/5.1 directories Debian's Lua packages install into.
+const DefaultPath = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua;" +
+	"/usr/local/lib/lua/5.1/?.lua;/usr/local/lib/lua/5.1/?/init.lua;" +
+	"/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua"
+
+// installPackagePath sets package.path as lua5.1 does: LUA_PATH with ";;"
+// standing for the default, else DefaultPath.
+func installPackagePath(L *lua.LState) {
+	pkg, ok := L.GetGlobal("package").(*lua.LTable)
+	if !ok {
+		return
+	}
+	path := DefaultPath
+	if env, ok := os.LookupEnv("LUA_PATH"); ok {
+		path = strings.ReplaceAll(env, ";;", ";"+DefaultPath+";")
+	}
+	pkg.RawSetString("path", lua.LString(path))
 }

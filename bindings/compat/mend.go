@@ -6,7 +6,11 @@ import (
 
 // mender walks a parsed chunk and rewrites what gopher-lua v1.1.2 would
 // compile wrongly. It numbers the temporaries it introduces.
-type mender struct{ temps int }
+type mender struct {
+	temps int
+	// concat routes ".." through the concat intrinsic (intrinsics.go).
+	concat bool
+}
 
 // mendBlock mends every statement of a block, replacing those that need it.
 func mendBlock(stmts []ast.Stmt, m *mender) []ast.Stmt {
@@ -27,28 +31,28 @@ func (m *mender) stmt(s ast.Stmt) ast.Stmt {
 	case *ast.LocalAssignStmt:
 		m.exprs(s.Exprs)
 	case *ast.FuncCallStmt:
-		m.expr(s.Expr)
+		s.Expr = m.expr(s.Expr)
 	case *ast.DoBlockStmt:
 		mendBlock(s.Stmts, m)
 	case *ast.WhileStmt:
-		m.expr(s.Condition)
+		s.Condition = m.expr(s.Condition)
 		mendBlock(s.Stmts, m)
 	case *ast.RepeatStmt:
-		m.expr(s.Condition)
+		s.Condition = m.expr(s.Condition)
 		mendBlock(s.Stmts, m)
 	case *ast.IfStmt:
-		m.expr(s.Condition)
+		s.Condition = m.expr(s.Condition)
 		mendBlock(s.Then, m)
 		mendBlock(s.Else, m)
 	case *ast.NumberForStmt:
-		m.exprs([]ast.Expr{s.Init, s.Limit, s.Step})
+		s.Init, s.Limit, s.Step = m.expr(s.Init), m.expr(s.Limit), m.expr(s.Step)
 		mendBlock(s.Stmts, m)
 	case *ast.GenericForStmt:
 		m.exprs(s.Exprs)
 		mendBlock(s.Stmts, m)
 	case *ast.FuncDefStmt:
-		m.expr(s.Name.Func)
-		m.expr(s.Name.Receiver)
+		s.Name.Func = m.expr(s.Name.Func)
+		s.Name.Receiver = m.expr(s.Name.Receiver)
 		m.expr(s.Func)
 	case *ast.ReturnStmt:
 		m.exprs(s.Exprs)
@@ -56,36 +60,39 @@ func (m *mender) stmt(s ast.Stmt) ast.Stmt {
 	return s
 }
 
+// exprs mends each expression of es in place.
 func (m *mender) exprs(es []ast.Expr) {
-	for _, e := range es {
-		m.expr(e)
+	for i, e := range es {
+		es[i] = m.expr(e)
 	}
 }
 
-func (m *mender) expr(e ast.Expr) {
+// expr mends e and returns what replaces it (e itself, mostly).
+func (m *mender) expr(e ast.Expr) ast.Expr {
 	switch e := e.(type) {
 	case *ast.TableExpr:
 		m.table(e)
 	case *ast.AttrGetExpr:
-		m.exprs([]ast.Expr{e.Object, e.Key})
+		e.Object, e.Key = m.expr(e.Object), m.expr(e.Key)
 	case *ast.FuncCallExpr:
-		m.exprs([]ast.Expr{e.Func, e.Receiver})
+		e.Func, e.Receiver = m.expr(e.Func), m.expr(e.Receiver)
 		m.exprs(e.Args)
 	case *ast.LogicalOpExpr:
-		m.exprs([]ast.Expr{e.Lhs, e.Rhs})
+		e.Lhs, e.Rhs = m.expr(e.Lhs), m.expr(e.Rhs)
 	case *ast.RelationalOpExpr:
-		m.exprs([]ast.Expr{e.Lhs, e.Rhs})
+		e.Lhs, e.Rhs = m.expr(e.Lhs), m.expr(e.Rhs)
 	case *ast.StringConcatOpExpr:
-		m.exprs([]ast.Expr{e.Lhs, e.Rhs})
+		return m.concatExpr(e)
 	case *ast.ArithmeticOpExpr:
-		m.exprs([]ast.Expr{e.Lhs, e.Rhs})
+		e.Lhs, e.Rhs = m.expr(e.Lhs), m.expr(e.Rhs)
 	case *ast.UnaryMinusOpExpr:
-		m.expr(e.Expr)
+		e.Expr = m.expr(e.Expr)
 	case *ast.UnaryNotOpExpr:
-		m.expr(e.Expr)
+		e.Expr = m.expr(e.Expr)
 	case *ast.UnaryLenOpExpr:
-		m.expr(e.Expr)
+		e.Expr = m.expr(e.Expr)
 	case *ast.FunctionExpr:
 		mendBlock(e.Stmts, m)
 	}
+	return e
 }

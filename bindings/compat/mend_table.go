@@ -9,7 +9,10 @@ import "github.com/yuin/gopher-lua/ast"
 // adjusted to one result, which is what Lua means.
 func (m *mender) table(t *ast.TableExpr) {
 	for _, f := range t.Fields {
-		m.exprs([]ast.Expr{f.Key, f.Value})
+		if f.Key != nil {
+			f.Key = m.expr(f.Key)
+		}
+		f.Value = m.expr(f.Value)
 	}
 	if len(t.Fields) == 0 {
 		return

@@ -42,10 +42,40 @@ func ToString(L *lua.LState, v lua.LValue) string {
 	return L.ToStringMeta(v).String()
 }
 
-// baseToString is tostring(v).
+// baseToString is tostring(v): what __tostring returns, whatever it is,
+// as in lua5.1.
 func baseToString(L *lua.LState) int {
-	L.Push(lua.LString(ToString(L, L.CheckAny(1))))
+	v := L.CheckAny(1)
+	if mm := L.GetMetaField(v, "__tostring"); mm != lua.LNil {
+		L.Push(mm)
+		L.Push(v)
+		L.Call(1, 1)
+		return 1
+	}
+	L.Push(lua.LString(ToString(L, v)))
 	return 1
+}
+
+// maxResults is lua5.1's LUAI_MAXCSTACK: unpack refuses to return more.
+const maxResults = 8000
+
+// baseUnpack is unpack(list [, i [, j]]), refusing more than maxResults
+// values as lua5.1 does ("too many results to unpack") instead of
+// overflowing gopher-lua's value stack.
+func baseUnpack(L *lua.LState) int {
+	tb := L.CheckTable(1)
+	i := L.OptInt(2, 1)
+	j := L.OptInt(3, tb.Len())
+	if i > j {
+		return 0
+	}
+	if n := int64(j) - int64(i) + 1; n >= maxResults {
+		L.RaiseError("too many results to unpack")
+	}
+	for k := i; k <= j; k++ {
+		L.Push(tb.RawGetInt(k))
+	}
+	return j - i + 1
 }
 
 // print is lua5.1's print: each value through the global tostring,
@@ -107,6 +137,9 @@ func (s *stdlib) installIO(L *lua.LState) {
 	write, ok := methods.RawGetString("write").(*lua.LFunction)
 	if !ok {
 		return
+	}
+	if closeFn, ok := methods.RawGetString("close").(*lua.LFunction); ok {
+		methods.RawSetString("close", L.NewFunction(func(L *lua.LState) int { return fileClose(L, closeFn) }))
 	}
 	fileWrite := L.NewFunction(func(L *lua.LState) int { return s.fileWrite(L, write) })
 	methods.RawSetString("write", fileWrite)
@@ -272,4 +305,21 @@ func Quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// fileClose is file:close(): true on success, as lua5.1's pclose path
+// gives for a process too (gopher-lua returns the exit status).
+func fileClose(L *lua.LState, closeFn *lua.LFunction) int {
+	top := L.GetTop()
+	L.Push(closeFn)
+	for i := 1; i <= top; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(top, lua.MultRet)
+	if _, ok := L.Get(top + 1).(lua.LNumber); ok {
+		L.SetTop(top)
+		L.Push(lua.LTrue)
+		return 1
+	}
+	return L.GetTop() - top
 }
