@@ -13,6 +13,9 @@ type protector struct{}
 // their number. It closes the upvalues of the frames the error unwinds, and
 // only those; a yield inside raises the error lua5.1 gives.
 func (p *protector) call(L *lua.LState, handler lua.LValue) int {
+	if goDepth(L) >= maxGoCalls {
+		L.RaiseError("C stack overflow")
+	}
 	saved := hasErrorFunc(L)
 	below := topUpvalue(L)
 	h := L.NewFunction(func(L *lua.LState) int {

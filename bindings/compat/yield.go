@@ -54,6 +54,18 @@ func markNoYield(L *lua.LState, reason string) func() {
 	}
 }
 
+// maxGoCalls bounds nested protected and nsh calls per state, as lua5.1's
+// LUAI_MAXCCALLS (200) bounds C calls: an endless pcall recursion ends with
+// "C stack overflow" instead of growing the Go stack.
+const maxGoCalls = 200
+
+// goDepth is the number of Go calls running Lua on L.
+func goDepth(L *lua.LState) int {
+	noYield.Lock()
+	defer noYield.Unlock()
+	return len(noYield.reasons[L])
+}
+
 // yieldBlocker returns why L cannot yield now, or "".
 func yieldBlocker(L *lua.LState) string {
 	noYield.Lock()

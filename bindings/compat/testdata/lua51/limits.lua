@@ -10,3 +10,6 @@ print(depth(16000))
 local ok, err = pcall(function() local function f() return 1 + f() end return f() end)
 print(ok, string.find(err, "stack overflow") ~= nil)
 print(depth(100))
+local depth = 0
+local function nest() depth = depth + 1; return pcall(nest) end
+print(pcall(nest), depth > 150, depth < 250)
