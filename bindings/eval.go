@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nsh-lua/nsh/bindings/compat"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -38,6 +39,20 @@ func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 // compile loads code as a chunk named name and remembers its source.
 func (r *Runtime) compile(code, name string) (*lua.LFunction, error) {
 	fn, err := r.loadSource(code, name)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	return fn, nil
+}
+
+// compileScript loads a script file's code as chunk "@name" (as lua5.1
+// names files, for debug.getinfo's source), or "=stdin".
+func (r *Runtime) compileScript(code, name string) (*lua.LFunction, error) {
+	chunkname := "@" + name
+	if name == "stdin" {
+		chunkname = "=stdin"
+	}
+	fn, err := r.loadChunk(code, chunkname)
 	if err != nil {
 		return nil, syntaxError(err)
 	}
@@ -148,11 +163,11 @@ func (r *Runtime) EvalInteractive(ctx context.Context, name, code string, show f
 // could complete it.
 func (r *Runtime) Check(code string) error {
 	return r.Do(context.Background(), func(L *lua.LState) error {
-		_, errExpr := L.Load(strings.NewReader("return "+code), "stdin")
+		_, errExpr := compileChunk(L, strings.NewReader("return "+code), "=stdin")
 		if errExpr == nil {
 			return nil
 		}
-		_, errStmt := L.Load(strings.NewReader(code), "stdin")
+		_, errStmt := compileChunk(L, strings.NewReader(code), "=stdin")
 		if errStmt == nil {
 			return nil
 		}
@@ -187,9 +202,11 @@ func (r *Runtime) Moved() []string {
 // incomplete chunk (the parser hit the end of input: an open block, call,
 // table or long string) from a real mistake.
 func syntaxError(err error) error {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
-	incomplete := strings.Contains(msg, " at EOF: ") && !strings.Contains(msg, "unterminated string")
-	return &SyntaxError{Message: msg, Incomplete: incomplete}
+	var se *compat.SyntaxError
+	if errors.As(err, &se) {
+		return &SyntaxError{Message: se.Message, Incomplete: se.Incomplete}
+	}
+	return &SyntaxError{Message: err.Error()}
 }
 
 // panicError reports a Go panic inside a binding as an error instead of

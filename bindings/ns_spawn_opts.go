@@ -164,35 +164,9 @@ func checkSpawnOpts(L *lua.LState, n int, withArgv bool, defaults [3]string) *sp
 	return req
 }
 
-// arrayLen is the length of tb's list part, without the entry gopher-lua
-// v1.1.2 wrongly appends when the last field of a table constructor is a
-// keyed call ({"ip", join = p:ns("net")} also stores the handle at [3]):
-// a trailing value that is not a string or number and is also the value
-// of a string key is that artifact.
-func arrayLen(tb *lua.LTable) int {
-	n := tb.Len()
-	if n == 0 {
-		return 0
-	}
-	last := tb.RawGetInt(n)
-	if last.Type() == lua.LTString || last.Type() == lua.LTNumber {
-		return n
-	}
-	dup := false
-	tb.ForEach(func(k, v lua.LValue) {
-		if k.Type() == lua.LTString && v == last {
-			dup = true
-		}
-	})
-	if dup {
-		return n - 1
-	}
-	return n
-}
-
 func argvOf(L *lua.LState, n int, tb *lua.LTable) []string {
 	var argv []string
-	for i := 1; i <= arrayLen(tb); i++ {
+	for i := 1; i <= tb.Len(); i++ {
 		v := tb.RawGetInt(i)
 		switch v.(type) {
 		case lua.LString, lua.LNumber:

@@ -194,7 +194,7 @@ func checkTypeList(L *lua.LState, n int) []nsfs.Type {
 // option in messages ("" for a plain argument).
 func typeList(L *lua.LState, n int, tb *lua.LTable, what string) []nsfs.Type {
 	var out []nsfs.Type
-	for i := 1; i <= arrayLen(tb); i++ {
+	for i := 1; i <= tb.Len(); i++ {
 		s, ok := tb.RawGetInt(i).(lua.LString)
 		if !ok {
 			L.ArgError(n, fmt.Sprintf("%stype name expected at [%d], got %s", what, i, tb.RawGetInt(i).Type()))

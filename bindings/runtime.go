@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/nsh-lua/nsh/bindings/compat"
 	"github.com/nsh-lua/nsh/bindings/core/osthread"
 
 	lua "github.com/yuin/gopher-lua"
@@ -34,7 +35,7 @@ type Runtime struct {
 	closed  bool
 
 	// Owned by the VM thread.
-	sources map[string]string
+	sources *compat.SourceCache
 	closers []io.Closer
 	cancel  context.CancelCauseFunc
 	trace   string         // traceback of the last error raised
@@ -65,7 +66,7 @@ func New(opts Options) (*Runtime, error) {
 		opts:    opts,
 		jobs:    make(chan job),
 		stopped: make(chan struct{}),
-		sources: map[string]string{},
+		sources: compat.NewSourceCache(1024, 32<<20),
 	}
 	ready := make(chan error, 1)
 	osthread.Go(func() { r.loop(ready) })
@@ -83,7 +84,7 @@ func (r *Runtime) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	r.L = lua.NewState()
+	r.L = lua.NewState(compat.Options())
 	if err := r.open(); err != nil {
 		r.L.Close()
 		ready <- err
@@ -168,8 +169,7 @@ func (r *Runtime) Untrack(c io.Closer) {
 
 // Source returns the text of a chunk the runtime loaded, by chunk name.
 func (r *Runtime) Source(chunk string) (string, bool) {
-	s, ok := r.sources[chunk]
-	return s, ok
+	return r.sources.Get(chunk)
 }
 
 // Stdout returns the writer print and io.write go to.

@@ -39,7 +39,7 @@ func (r *Runtime) DoScript(ctx context.Context, s Script) error {
 	code := skipShebang(string(s.Code))
 	return r.Do(ctx, func(L *lua.LState) error {
 		r.setArgs(s)
-		fn, err := r.compile(code, s.Name)
+		fn, err := r.compileScript(code, s.Name)
 		if err != nil {
 			return err
 		}
