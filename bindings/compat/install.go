@@ -64,6 +64,7 @@ func Install(L *lua.LState, h Hooks) {
 		os.RawSetString("date", L.NewFunction(osDate))
 		os.RawSetString("clock", L.NewFunction(osClock))
 	}
+	installTable(L)
 	installPackagePath(L)
 	installDebug(L)
 	installCoroutine(L)
