@@ -133,7 +133,7 @@ func TestCLI(t *testing.T) {
 		{"-h", "", []string{"-h"}, "", "", 0},
 		{"-l", "", []string{"-l", "nsh", "-e", "print(type(package.loaded.nsh))"}, "table\n", "", 0},
 		{"missing script", "", []string{"/nonexistent/x.lua"}, "", "cannot open /nonexistent/x.lua", 1},
-		{"syntax error", "", []string{"-e", "x = = 1"}, "", "syntax error", 1},
+		{"syntax error", "", []string{"-e", "x = = 1"}, "", "(command line):1: unexpected symbol near '='", 1},
 		{"-i with piped stdin", "print('in repl')\n", []string{"-i", "-e", "y = 1"}, "in repl\n", "", 0},
 	}
 	for _, c := range cases {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nsh-lua/nsh/bindings/compat"
 	"github.com/nsh-lua/nsh/bindings/vocab"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -67,6 +68,20 @@ func (r *Runtime) compile(code, name string) (*lua.LFunction, error) {
 // results; it must run on the VM thread, inside Do.
 func (r *Runtime) Call(fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
 	return r.call(fn, args...)
+}
+
+// compileScript loads a script file's code as chunk "@name" (as lua5.1
+// names files, for debug.getinfo's source), or "=stdin".
+func (r *Runtime) compileScript(code, name string) (*lua.LFunction, error) {
+	chunkname := "@" + name
+	if name == "stdin" {
+		chunkname = "=stdin"
+	}
+	fn, err := r.loadChunk(code, chunkname)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	return fn, nil
 }
 
 // call runs fn with args under the traceback handler and returns its
@@ -190,11 +205,11 @@ func (r *Runtime) EvalInteractive(ctx context.Context, name, code string) (strin
 // could complete it.
 func (r *Runtime) Check(code string) error {
 	return r.Do(context.Background(), func(L *lua.LState) error {
-		_, errExpr := L.Load(strings.NewReader("return "+code), "stdin")
+		_, errExpr := compileChunk(L, strings.NewReader("return "+code), "=stdin")
 		if errExpr == nil {
 			return nil
 		}
-		_, errStmt := L.Load(strings.NewReader(code), "stdin")
+		_, errStmt := compileChunk(L, strings.NewReader(code), "=stdin")
 		if errStmt == nil {
 			return nil
 		}
@@ -222,9 +237,11 @@ func (r *Runtime) Moved() []string {
 // incomplete chunk (the parser hit the end of input: an open block, call,
 // table or long string) from a real mistake.
 func syntaxError(err error) error {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
-	incomplete := strings.Contains(msg, " at EOF: ") && !strings.Contains(msg, "unterminated string")
-	return &SyntaxError{Message: msg, Incomplete: incomplete}
+	var se *compat.SyntaxError
+	if errors.As(err, &se) {
+		return &SyntaxError{Message: se.Message, Incomplete: se.Incomplete}
+	}
+	return &SyntaxError{Message: err.Error()}
 }
 
 // panicError reports a Go panic inside a binding as an error instead of

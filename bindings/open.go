@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nsh-lua/nsh/bindings/compat"
 	"github.com/nsh-lua/nsh/bindings/vocab"
 	luasrc "github.com/nsh-lua/nsh/lua"
 	lua "github.com/yuin/gopher-lua"
@@ -38,8 +39,9 @@ func (r *Runtime) open() error {
 // globals and as require-able modules, all built at once: nsh leaves the
 // host's metatables alone. nsh does not own the thread such a state runs
 // on, so every function that would change the calling thread's namespaces
-// refuses with an error instead of corrupting the host; print keeps the
-// host's behaviour.
+// refuses with an error instead of corrupting the host. compat's library
+// mends are installed too; print and io.write keep the process's stdout and
+// os.exit is left alone.
 func Attach(L *lua.LState) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -47,6 +49,7 @@ func Attach(L *lua.LState) (err error) {
 		}
 	}()
 	set := Modules()
+	compat.Install(L, compat.Hooks{})
 	installCollect(L)
 	load := registerModules(L, set, false)
 	for _, m := range set {
@@ -162,12 +165,12 @@ func runModuleLua(L *lua.LState, m *vocab.Module, mod *lua.LTable) error {
 	if err != nil {
 		return fmt.Errorf("module %s: %w", m.Name, err)
 	}
-	fn, err := compileChunk(L, bytesReader(src), "lua/"+m.Lua)
+	fn, err := compileChunk(L, bytesReader(src), "=lua/"+m.Lua)
 	if err != nil {
 		return fmt.Errorf("module %s: %w", m.Name, err)
 	}
 	if r := RuntimeOf(L); r != nil {
-		r.sources["lua/"+m.Lua] = string(src)
+		r.sources.Put(fn.Proto.SourceName, string(src))
 	}
 	L.Push(fn)
 	L.Push(mod)

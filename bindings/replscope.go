@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nsh-lua/nsh/bindings/compat"
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
@@ -129,18 +130,15 @@ func (r *Runtime) compileEntry(code, name string) (*lua.LFunction, error) {
 		body = code
 	}
 	src := wrap(r.scope.named(body), body)
-	chunk, err := parse.Parse(strings.NewReader(src), name)
+	proto, err := compat.CompileEdited(strings.NewReader(src), "="+name, func(chunk []ast.Stmt) []ast.Stmt {
+		inner := chunk[len(chunk)-1].(*ast.ReturnStmt).Exprs[0].(*ast.FunctionExpr)
+		inner.Stmts = withKeeps(inner.Stmts)
+		return chunk
+	})
 	if err != nil {
 		return nil, syntaxError(err)
 	}
-	mendStmts(chunk)
-	inner := chunk[len(chunk)-1].(*ast.ReturnStmt).Exprs[0].(*ast.FunctionExpr)
-	inner.Stmts = withKeeps(inner.Stmts)
-	proto, err := lua.Compile(chunk, name)
-	if err != nil {
-		return nil, syntaxError(err)
-	}
-	r.sources[name] = src
+	r.sources.Put(proto.SourceName, src)
 	outer, err := r.call(r.L.NewFunctionFromProto(proto))
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/nsh-lua/nsh/bindings/compat"
 	"github.com/nsh-lua/nsh/bindings/core/osthread"
 	"github.com/nsh-lua/nsh/bindings/vocab"
 
@@ -39,7 +40,7 @@ type Runtime struct {
 	running context.CancelCauseFunc // cancels the job running now
 
 	// Owned by the VM thread.
-	sources map[string]string
+	sources *compat.SourceCache
 	closers []io.Closer
 	cancel  context.CancelCauseFunc
 	trace   string         // traceback of the last error raised
@@ -74,7 +75,7 @@ func New(opts Options) (*Runtime, error) {
 		jobs:    make(chan job),
 		quit:    make(chan struct{}),
 		stopped: make(chan struct{}),
-		sources: map[string]string{},
+		sources: compat.NewSourceCache(1024, 32<<20),
 		modules: Modules(),
 	}
 	ready := make(chan error, 1)
@@ -93,7 +94,7 @@ func (r *Runtime) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	r.L = lua.NewState()
+	r.L = lua.NewState(compat.Options())
 	if err := r.open(); err != nil {
 		r.L.Close()
 		ready <- err
@@ -225,8 +226,7 @@ func (r *Runtime) CloseNotices() []string {
 
 // Source returns the text of a chunk the runtime loaded, by chunk name.
 func (r *Runtime) Source(chunk string) (string, bool) {
-	s, ok := r.sources[chunk]
-	return s, ok
+	return r.sources.Get(chunk)
 }
 
 // Stdout returns the writer print and io.write go to.

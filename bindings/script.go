@@ -58,7 +58,7 @@ func (r *Runtime) EvalScript(ctx context.Context, s Script) ([]lua.LValue, error
 	var out []lua.LValue
 	err := r.Do(ctx, func(L *lua.LState) error {
 		r.setArgs(s)
-		fn, err := r.compile(code, s.Name)
+		fn, err := r.compileScript(code, s.Name)
 		if err != nil {
 			return err
 		}

@@ -109,8 +109,8 @@ func TestContinuationOrSyntaxError(t *testing.T) {
 		{"open table", []string{"{", "1, 2 }"}, "{ 1, 2 }\n", "", 1},
 		{"long string", []string{"[[a", "b]]"}, "\"a\\nb\"\n", "", 1},
 		{"function", []string{"function f(x)", "return x * 3", "end", "f(2)"}, "6\n", "", 2},
-		{"real error", []string{"x = = 2"}, "", "syntax error", 0},
-		{"error in second line", []string{"if true then", "x = = 2"}, "", "syntax error", 1},
+		{"real error", []string{"x = = 2"}, "", "stdin#1:1: unexpected symbol near '='", 0},
+		{"error in second line", []string{"if true then", "x = = 2"}, "", ":2: unexpected symbol near '='", 1},
 		{"unfinished short string", []string{"x = 'abc"}, "", "unterminated string", 0},
 	}
 	for _, c := range cases {

@@ -1,0 +1,64 @@
+package compat
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDocumentedDifferences pins each difference from lua5.1 that
+// docs/lua.md lists: the nsh result is asserted, and the lua5.1 result is
+// recorded next to it. When one of these starts failing, nsh changed (or
+// gopher-lua did): update docs/lua.md with the test.
+func TestDocumentedDifferences(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		nsh       string // what nsh prints
+		lua51     string // what lua5.1 prints, for the record
+	}{
+		{"weak tables are strong",
+			`local w = setmetatable({}, {__mode = "k"}); w[{}] = 1; collectgarbage(); collectgarbage(); print(next(w) ~= nil)`,
+			"true\n", "false\n"},
+		{"__gc is never called",
+			`local called = false; do local u = newproxy(true); getmetatable(u).__gc = function() called = true end end; collectgarbage(); collectgarbage(); print(called)`,
+			"false\n", "true\n"},
+		{"string.dump is refused",
+			`print((pcall(string.dump, print)))`,
+			"false\n", "false\n"},
+		{"string.dump of a Lua function is refused",
+			`print((pcall(string.dump, function() end)))`,
+			"false\n", "true\n"},
+		{"a far integer key pads the array part, and # counts it",
+			`local t = {}; t[100] = 1; print(#t)`,
+			"100\n", "0\n"},
+		{"runtime errors do not name the variable",
+			`print(pcall(function() undefinedfn() end))`,
+			"false\tt:1: attempt to call a non-function object\n",
+			"false\tt:1: attempt to call global 'undefinedfn' (a nil value)\n"},
+		{"indexing nil names the key, not the variable",
+			`print(pcall(function() local t; return t.x end))`,
+			"false\tt:1: attempt to index a non-table object(nil) with key 'x'\n",
+			"false\tt:1: attempt to index local 't' (a nil value)\n"},
+		{"strings carry arithmetic metamethods",
+			`print(getmetatable("").__add ~= nil)`,
+			"true\n", "false\n"},
+		{"string.format %s takes any value",
+			`print((string.format("%s", true)))`,
+			"true\n", "error: bad argument #2 to 'format' (string expected, got boolean)\n"},
+		{"loadlib is not supported",
+			`print((pcall(package.loadlib, "x", "y")))`,
+			"false\n", "true\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, err := runChunk(t, c.src, "=t")
+			if err != "" {
+				out += "error: " + err + "\n"
+			}
+			if out != c.nsh {
+				t.Errorf("nsh now prints %q (documented: %q; lua5.1: %q): update docs/lua.md", out, c.nsh, c.lua51)
+			}
+			if strings.TrimSpace(c.lua51) == "" {
+				t.Error("no lua5.1 result recorded")
+			}
+		})
+	}
+}

@@ -1,0 +1,66 @@
+package compat
+
+import (
+	lua "github.com/yuin/gopher-lua"
+)
+
+// protector is pcall and xpcall of one state and its coroutines.
+type protector struct{}
+
+// call runs the function at stack index 1 with the values above it as
+// arguments, protected; handler, when not nil, makes the error value. It
+// leaves true and the results, or false and the error value, and returns
+// their number. It closes the upvalues of the frames the error unwinds, and
+// only those; a yield inside raises the error lua5.1 gives.
+func (p *protector) call(L *lua.LState, handler lua.LValue) int {
+	if goDepth(L) >= maxGoCalls {
+		L.RaiseError("C stack overflow")
+	}
+	saved := hasErrorFunc(L)
+	below := topUpvalue(L)
+	h := L.NewFunction(func(L *lua.LState) int {
+		if handler != nil {
+			L.Insert(handler, 1)
+			L.Call(L.GetTop()-1, 1)
+		}
+		closeUpvaluesAbove(L, below)
+		return 1
+	})
+	release := markNoYield(L, "metamethod/C-call boundary")
+	err := L.PCall(L.GetTop()-1, lua.MultRet, h)
+	release()
+	setHasErrorFunc(L, saved)
+	if err == nil {
+		L.Insert(lua.LTrue, 1)
+		return L.GetTop()
+	}
+	L.SetTop(0)
+	L.Push(lua.LFalse)
+	if api, ok := err.(*lua.ApiError); ok && api.Object != nil {
+		L.Push(api.Object)
+	} else {
+		L.Push(lua.LString(err.Error()))
+	}
+	return 2
+}
+
+// pcall is Lua's pcall(f, ...).
+func (p *protector) pcall(L *lua.LState) int {
+	L.CheckAny(1)
+	return p.call(L, nil)
+}
+
+// xpcall is Lua's xpcall(f, handler): the handler runs where the error was
+// raised, before the frames unwind, so debug.traceback sees them.
+func (p *protector) xpcall(L *lua.LState) int {
+	L.CheckAny(2)
+	h := L.Get(2)
+	L.SetTop(1)
+	if _, ok := h.(*lua.LFunction); !ok {
+		h = L.NewFunction(func(L *lua.LState) int {
+			L.Push(lua.LString("error in error handling"))
+			return 1
+		})
+	}
+	return p.call(L, h)
+}

@@ -1,0 +1,325 @@
+package compat
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// stdlib holds the hooks the replaced library functions use.
+type stdlib struct {
+	h        Hooks
+	stdout   io.Writer      // h.Stdout, or os.Stdout
+	tostring *lua.LFunction // nsh's tostring, to call it directly from print
+	stdoutUD lua.LValue     // the io.stdout file of the state
+}
+
+// ToString renders v as lua5.1's tostring does: __tostring first, numbers
+// with FormatNumber.
+func ToString(L *lua.LState, v lua.LValue) string {
+	if n, ok := v.(lua.LNumber); ok {
+		return FormatNumber(n)
+	}
+	if mm := L.GetMetaField(v, "__tostring"); mm != lua.LNil {
+		L.Push(mm)
+		L.Push(v)
+		L.Call(1, 1)
+		s := L.Get(-1)
+		L.Pop(1)
+		if n, ok := s.(lua.LNumber); ok {
+			return FormatNumber(n)
+		}
+		str, ok := s.(lua.LString)
+		if !ok {
+			L.RaiseError("'__tostring' must return a string")
+		}
+		return string(str)
+	}
+	return L.ToStringMeta(v).String()
+}
+
+// baseToString is tostring(v): what __tostring returns, whatever it is,
+// as in lua5.1.
+func baseToString(L *lua.LState) int {
+	v := L.CheckAny(1)
+	if mm := L.GetMetaField(v, "__tostring"); mm != lua.LNil {
+		L.Push(mm)
+		L.Push(v)
+		L.Call(1, 1)
+		return 1
+	}
+	L.Push(lua.LString(ToString(L, v)))
+	return 1
+}
+
+// maxResults is lua5.1's LUAI_MAXCSTACK: unpack refuses to return more.
+const maxResults = 8000
+
+// baseUnpack is unpack(list [, i [, j]]), refusing more than maxResults
+// values as lua5.1 does ("too many results to unpack") instead of
+// overflowing gopher-lua's value stack.
+func baseUnpack(L *lua.LState) int {
+	tb := L.CheckTable(1)
+	i := L.OptInt(2, 1)
+	j := L.OptInt(3, tb.Len())
+	if i > j {
+		return 0
+	}
+	if n := int64(j) - int64(i) + 1; n >= maxResults {
+		L.RaiseError("too many results to unpack")
+	}
+	for k := i; k <= j; k++ {
+		L.Push(tb.RawGetInt(k))
+	}
+	return j - i + 1
+}
+
+// print is lua5.1's print: each value through the global tostring,
+// separated by tabs, on the host's writer.
+func (s *stdlib) print(L *lua.LState) int {
+	top := L.GetTop()
+	tostring := L.GetGlobal("tostring")
+	buf := make([]byte, 0, 64)
+	for i := 1; i <= top; i++ {
+		if i > 1 {
+			buf = append(buf, '\t')
+		}
+		if tostring == s.tostring {
+			buf = append(buf, ToString(L, L.Get(i))...)
+			continue
+		}
+		L.Push(tostring)
+		L.Push(L.Get(i))
+		L.Call(1, 1)
+		str, ok := L.Get(-1).(lua.LString)
+		if !ok {
+			L.RaiseError("'tostring' must return a string to 'print'")
+		}
+		L.Pop(1)
+		buf = append(buf, str...)
+	}
+	buf = append(buf, '\n')
+	s.stdout.Write(buf)
+	return 0
+}
+
+// baseError is error([message [, level]]). gopher-lua v1.1.2 counts levels
+// one short: its error(msg, 2) names the function that raised, not its
+// caller, so levels above 1 are passed on plus one. error() raises nil.
+func baseError(L *lua.LState) int {
+	obj := L.Get(1)
+	level := L.OptInt(2, 1)
+	if level >= 2 {
+		level++
+	}
+	L.Error(obj, level)
+	return 0
+}
+
+// installIO makes io.write go through io.output() and file:write format
+// numbers as lua5.1 does; writes to the state's io.stdout go to the host's
+// writer.
+func (s *stdlib) installIO(L *lua.LState) {
+	iolib, ok := L.GetGlobal("io").(*lua.LTable)
+	if !ok {
+		return
+	}
+	s.stdoutUD = iolib.RawGetString("stdout")
+	output, _ := iolib.RawGetString("output").(*lua.LFunction)
+	methods, _ := L.GetTypeMetatable("FILE*").(*lua.LTable)
+	if methods == nil || output == nil {
+		return
+	}
+	write, ok := methods.RawGetString("write").(*lua.LFunction)
+	if !ok {
+		return
+	}
+	if closeFn, ok := methods.RawGetString("close").(*lua.LFunction); ok {
+		methods.RawSetString("close", L.NewFunction(func(L *lua.LState) int { return fileClose(L, closeFn) }))
+	}
+	fileWrite := L.NewFunction(func(L *lua.LState) int { return s.fileWrite(L, write) })
+	methods.RawSetString("write", fileWrite)
+	iolib.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
+		L.Push(output)
+		L.Call(0, 1)
+		L.Insert(L.Get(-1), 1)
+		L.Pop(1)
+		L.Insert(fileWrite, 1)
+		L.Call(L.GetTop()-1, lua.MultRet)
+		return L.GetTop()
+	}))
+}
+
+// fileWrite is file:write(...): numbers as FormatNumber renders them, and
+// the host's writer for io.stdout. It returns true, as lua5.1 does.
+func (s *stdlib) fileWrite(L *lua.LState, write *lua.LFunction) int {
+	self := L.Get(1)
+	for i := 2; i <= L.GetTop(); i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LNumber:
+			L.Replace(i, lua.LString(FormatNumber(v)))
+		case lua.LString:
+		default:
+			L.ArgError(i-1, "string expected, got "+v.Type().String())
+		}
+	}
+	if self == s.stdoutUD && s.h.Stdout != nil {
+		for i := 2; i <= L.GetTop(); i++ {
+			if _, err := io.WriteString(s.stdout, string(L.Get(i).(lua.LString))); err != nil {
+				L.Push(lua.LNil)
+				L.Push(lua.LString(err.Error()))
+				return 2
+			}
+		}
+		L.Push(lua.LTrue)
+		return 1
+	}
+	top := L.GetTop()
+	L.Push(write)
+	for i := 1; i <= top; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(top, lua.MultRet)
+	return L.GetTop() - top
+}
+
+// osExit is os.exit([code]): it tells the host, then raises so that the
+// running chunk stops if the host did not stop it.
+func (s *stdlib) osExit(L *lua.LState) int {
+	code := 0
+	switch v := L.Get(1).(type) {
+	case *lua.LNilType:
+	case lua.LBool:
+		if !bool(v) {
+			code = 1
+		}
+	case lua.LNumber:
+		code = int(v)
+	default:
+		L.ArgError(1, "number or boolean expected, got "+v.Type().String())
+	}
+	s.h.Exit(code)
+	L.RaiseError("os.exit(%d)", code)
+	return 0
+}
+
+// osExecute is os.execute([command]): the wait status as system(3) gives
+// it (exit code 3 is 768), and 1 (a shell exists) without a command.
+func (s *stdlib) osExecute(L *lua.LState) int {
+	if L.GetTop() == 0 || L.Get(1) == lua.LNil {
+		L.Push(lua.LNumber(1))
+		return 1
+	}
+	cmd := exec.Command("/bin/sh", "-c", L.CheckString(1))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, s.stdout, os.Stderr
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		L.Push(lua.LNumber(127 << 8))
+		_ = err
+		return 1
+	}
+	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	L.Push(lua.LNumber(int(ws)))
+	return 1
+}
+
+// stringFormat is string.format with lua5.1's %s for numbers (%.14g) and
+// %q quoting; the rest is gopher-lua's.
+func stringFormat(orig *lua.LFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		f := L.CheckString(1)
+		arg := 1
+		var b strings.Builder
+		for i := 0; i < len(f); i++ {
+			b.WriteByte(f[i])
+			if f[i] != '%' {
+				continue
+			}
+			j := i + 1
+			for j < len(f) && strings.IndexByte("-+ #0123456789.", f[j]) >= 0 {
+				j++
+			}
+			if j >= len(f) {
+				break
+			}
+			if f[j] == '%' {
+				b.WriteByte('%')
+				i = j
+				continue
+			}
+			arg++
+			switch f[j] {
+			case 's':
+				if n, ok := L.Get(arg).(lua.LNumber); ok {
+					L.Replace(arg, lua.LString(FormatNumber(n)))
+				}
+			case 'g', 'G':
+				if !strings.Contains(f[i+1:j], ".") {
+					b.WriteString(f[i+1:j] + ".6" + string(f[j])) // C's default precision
+					i = j
+					continue
+				}
+			case 'q':
+				L.Replace(arg, lua.LString(Quote(L.CheckString(arg))))
+				b.WriteString(f[i+1 : j])
+				b.WriteByte('s')
+				i = j
+				continue
+			}
+			b.WriteString(f[i+1 : j+1])
+			i = j
+		}
+		L.Replace(1, lua.LString(b.String()))
+		top := L.GetTop()
+		L.Push(orig)
+		for i := 1; i <= top; i++ {
+			L.Push(L.Get(i))
+		}
+		L.Call(top, 1)
+		return 1
+	}
+}
+
+// Quote renders s as lua5.1's string.format("%q") does.
+func Quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString("\\\n")
+		case '\r':
+			b.WriteString("\\r")
+		case 0:
+			b.WriteString("\\000")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// fileClose is file:close(): true on success, as lua5.1's pclose path
+// gives for a process too (gopher-lua returns the exit status).
+func fileClose(L *lua.LState, closeFn *lua.LFunction) int {
+	top := L.GetTop()
+	L.Push(closeFn)
+	for i := 1; i <= top; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(top, lua.MultRet)
+	if _, ok := L.Get(top + 1).(lua.LNumber); ok {
+		L.SetTop(top)
+		L.Push(lua.LTrue)
+		return 1
+	}
+	return L.GetTop() - top
+}

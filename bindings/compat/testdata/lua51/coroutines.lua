@@ -1,0 +1,27 @@
+-- coroutines: misuse is a clean Lua error and leaves the coroutine usable
+local co = coroutine.create(function()
+  local ok, err = pcall(coroutine.yield, 1)
+  print("in", ok, err)
+  coroutine.yield(2)
+  return 3
+end)
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+local outer
+outer = coroutine.create(function()
+  local inner = coroutine.create(function()
+    return coroutine.resume(outer)
+  end)
+  return coroutine.resume(inner)
+end)
+print(coroutine.resume(outer))
+print(pcall(coroutine.yield))
+local gen = coroutine.wrap(function(a) local b = coroutine.yield(a + 1); return b * 2 end)
+print(gen(1), gen(5))
+print(pcall(gen))
+local self
+self = coroutine.create(function() return coroutine.resume(self) end)
+print(coroutine.resume(self))
+print(coroutine.status(self))

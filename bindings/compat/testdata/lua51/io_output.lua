@@ -1,0 +1,12 @@
+-- io.write honours io.output
+local name = os.tmpname()
+io.output(name)
+io.write("x", 1, " ", 0.1 + 0.2)
+io.close()
+io.output(io.stdout)
+local f = io.open(name)
+print(f:read("*a"))
+f:close()
+os.remove(name)
+print(io.write("a", "b", "\n"))
+io.stdout:write(1e15, " ", 2^53, "\n")
