@@ -155,6 +155,12 @@ local function claim_addrs(plan, where, list, i)
   end
 end
 
+-- The fields of a link besides its two ends: addresses, MTU, and the
+-- shaping link.shape sets (applied to both ends' egress).
+local LINK_FIELD_LIST = "ip, mtu, rate, burst, delay, jitter, loss, duplicate, reorder, limit"
+local LINK_FIELDS = {}
+for f in LINK_FIELD_LIST:gmatch("[%w_]+") do LINK_FIELDS[f] = true end
+
 -- plan checks a spec completely and works out every name before anything
 -- is made, so bad input leaves nothing behind.
 local function plan_of(spec)
@@ -196,8 +202,11 @@ local function plan_of(spec)
       ipa = addrs_of(ip[1], i), ipb = addrs_of(ip[2], i),
     }
     for k in pairs(l) do
-      if k ~= 1 and k ~= 2 and k ~= "ip" and k ~= "mtu" then fail("links[%d]: unknown field %s (ip, mtu)", i, tostring(k)) end
+      if k ~= 1 and k ~= 2 and not LINK_FIELDS[k] then fail("links[%d]: unknown field %s (%s)", i, tostring(k), LINK_FIELD_LIST) end
     end
+    local shape, why = topo._shape(l)
+    if why then fail("links[%d]: %s", i, why) end
+    lk.shape = shape
     if l.mtu ~= nil and (type(l.mtu) ~= "number" or l.mtu ~= math.floor(l.mtu) or l.mtu < 1 or l.mtu > 65535) then
       fail("links[%d]: mtu must be an integer from 1 to 65535", i)
     end
@@ -272,6 +281,13 @@ function Lab:with(fn, ...)
   return self._ledger:run(fn, self, ...)
 end
 
+-- with_ns copies an options table and sets ns in the copy.
+local function with_ns(t, ns)
+  local out = {ns = ns}
+  for k, v in pairs(t) do out[k] = v end
+  return out
+end
+
 -- build makes everything the plan names; the ledger records each namespace
 -- and host-side link as it is made.
 local function build(t, plan, ledger)
@@ -317,6 +333,10 @@ local function build(t, plan, ledger)
     if nsa == host then ledger:host_link(l.ia, index) end
     if nsb == host then ledger:host_link(l.ib) end
     link.set(l.ib, {ns = nsb, up = true, master = master(l.b)})
+    if l.shape then
+      link.shape(l.ia, with_ns(l.shape, nsa))
+      link.shape(l.ib, with_ns(l.shape, nsb))
+    end
     for _, cidr in ipairs(l.ipa) do addr.add(l.ia, cidr, {ns = nsa}) end
     for _, cidr in ipairs(l.ipb) do addr.add(l.ib, cidr, {ns = nsb}) end
   end

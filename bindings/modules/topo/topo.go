@@ -33,7 +33,8 @@ func Module() *vocab.Module {
 			"once, also when the script fails or is interrupted, and when nsh exits (unless `keep = true`).\n\n" +
 			"Spec: `{prefix=, keep=, hosts=, routers=, switches=, links=}`. hosts, routers and switches are lists of " +
 			"names or maps name → options (`gw = \"10.0.1.1\"` for a default route, `routes = {{dst=, via=, dev=}, …}`, " +
-			"`host = true` for a switch). A link is `{\"a\", \"b\", ip = {\"10.0.0.1/24\", \"10.0.0.2/24\"}, mtu=}`; an " +
+			"`host = true` for a switch). A link is `{\"a\", \"b\", ip = {\"10.0.0.1/24\", \"10.0.0.2/24\"}, mtu=}`, with link.shape's fields " +
+			"(`rate = \"10mbit\", delay = \"20ms\", loss = 1`, …) to shape both ends' egress; an " +
 			"end may name its interface (`\"a:eth5\"`); interfaces are eth0, eth1, … on hosts and routers and p1, p2, … " +
 			"on switches (`PREFIX..SWITCH..p1`, … for a switch in the shell's namespace), and on the host side `PREFIX..PEER`. Namespaces are named `PREFIX..NODE`.\n\n" +
 			"A lab `t` has `t.hosts`, `t.routers`, `t.switches`, `t.nodes` (by name), `t.prefix`, `t:down()` and " +
@@ -62,6 +63,7 @@ end)`},
 			L.SetField(mt, "__index", L.SetFuncs(L.NewTable(), topoLedgerMethods))
 			mod.RawSetString("_ledger", L.NewFunction(topoLedgerNew))
 			mod.RawSetString("_check", L.NewFunction(topoCheck))
+			mod.RawSetString("_shape", L.NewFunction(topoShape))
 		},
 		Lua: "topo.lua",
 	}
