@@ -351,12 +351,10 @@ local function build(t, plan, ledger)
   end
 end
 
--- topo.up(spec) builds a lab and returns it; see the module's doc.
-function topo.up(spec)
-  local plan = plan_of(spec)
-  local ledger = topo._ledger(spec.keep)
+-- make_lab returns the lab object of plan, whose namespaces ledger holds.
+local function make_lab(plan, ledger)
   local t = setmetatable({prefix = plan.prefix, nodes = {}, hosts = {}, routers = {}, switches = {},
-    _ledger = ledger}, Lab)
+    _ledger = ledger, _plan = plan}, Lab)
   for _, n in ipairs(plan.order) do
     local node = plan.nodes[n]
     local obj = setmetatable({name = n, kind = node.kind, netns = node.netns, bridge = node.bridge, _lab = t}, Node)
@@ -364,9 +362,64 @@ function topo.up(spec)
     local group = node.kind == "host" and t.hosts or node.kind == "router" and t.routers or t.switches
     group[n] = obj
   end
-  ledger:guard(build, t, plan, ledger)
+  return t
+end
+
+-- spec_with_prefix is a shallow copy of spec naming the prefix chosen, as
+-- kept beside the ledger.
+local function spec_with_prefix(spec, prefix)
+  local out = {}
+  for k, v in pairs(spec) do out[k] = v end
+  out.prefix = prefix
+  return out
+end
+
+-- topo.up(spec) builds a lab and returns it; see the module's doc.
+function topo.up(spec)
+  local plan = plan_of(spec)
+  local ledger = topo._ledger(spec.keep, topo.labs_dir, plan.prefix)
+  local t = make_lab(plan, ledger)
+  ledger:guard(function()
+    ledger:save_spec(spec_with_prefix(spec, plan.prefix))
+    build(t, plan, ledger)
+  end)
   for n, obj in pairs(t.nodes) do obj.handle = plan.nodes[n].handle end
   return t
+end
+
+-- topo.attach(prefix) returns the lab of that prefix kept on this host: one
+-- kept (keep = true) or left behind by an nsh that was killed. Its
+-- namespaces are opened after checking they are the ones recorded; a node
+-- whose namespace is gone has no handle. This process's exit leaves it as
+-- it is; lab:down() removes exactly what its ledger recorded.
+function topo.attach(prefix)
+  if type(prefix) ~= "string" then internal.argerror("topo.attach", 1, "lab prefix (string) expected, got " .. type(prefix)) end
+  local ledger, spec = topo._attach(topo.labs_dir, prefix)
+  local plan
+  if spec then
+    local ok, p = pcall(plan_of, spec)
+    if ok then plan = p end
+  end
+  if not plan then -- no spec kept: the nodes are the namespaces recorded
+    plan = {prefix = prefix, nodes = {}, order = {}, links = {}}
+    for _, name in ipairs(ledger:names()) do
+      local n = name:sub(1, #prefix) == prefix and name:sub(#prefix + 1) or name
+      plan.nodes[n] = {name = n, kind = "host", opts = {}, netns = name, where = n}
+      plan.order[#plan.order + 1] = n
+    end
+  end
+  local t = make_lab(plan, ledger)
+  for n, obj in pairs(t.nodes) do
+    local node = plan.nodes[n]
+    if node.netns then node.handle = ledger:handle(node.netns) end
+    obj.handle = node.handle
+  end
+  return t
+end
+
+-- topo.list() lists the labs kept on this host; see the module's doc.
+function topo.list()
+  return topo._list(topo.labs_dir)
 end
 
 -- topo.with(spec, fn, ...) builds a lab, calls fn(lab, ...), and always tears
@@ -375,4 +428,267 @@ function topo.with(spec, fn, ...)
   if type(fn) ~= "function" then internal.argerror("topo.with", 2, "function expected, got " .. type(fn)) end
   local t = topo.up(spec)
   return t._ledger:run(fn, t, ...)
+end
+
+-- A lab's state: what the kernel holds for the lab's nodes and links.
+
+-- ns_of_node returns the namespace of node n of lab t (the shell's for
+-- "host" and for a switch in it).
+local function ns_of_node(t, n)
+  local node = t._plan.nodes[n]
+  if n == "host" or not node.netns then return t._ledger:host() end
+  return node.handle
+end
+
+-- global_addrs lists the addresses of dev in h, "a/len" strings.
+local function global_addrs(h, dev)
+  local out = {}
+  local ok, list = pcall(loaded.addr.list, dev, {ns = h})
+  if not ok then return out end
+  for _, a in ipairs(list) do
+    if a.scope == "global" then out[#out + 1] = a.address end
+  end
+  return out
+end
+
+-- Lab:state() returns the lab as plain records: {prefix=, nodes={{name=,
+-- kind=, netns=}…}, links={{a=, a_dev=, a_addrs=, b=, b_dev=, b_addrs=,
+-- mtu=, shape=}…}, routes={{node=, dst=, via=, dev=}…}}, read from the
+-- kernel (a link whose end is gone has state = "missing").
+function Lab:state()
+  live(self, "state")
+  local plan = self._plan
+  local st = {prefix = self.prefix, nodes = {}, links = {}, routes = {}}
+  for _, n in ipairs(plan.order) do
+    local node = plan.nodes[n]
+    st.nodes[#st.nodes + 1] = {name = n, kind = node.kind, netns = node.netns or "(host)",
+      state = (node.netns == nil or node.handle) and "up" or "missing"}
+  end
+  for _, l in ipairs(plan.links) do
+    local nsa, nsb = ns_of_node(self, l.a), ns_of_node(self, l.b)
+    local rec = {a = l.a, a_dev = l.ia, b = l.b, b_dev = l.ib, state = "missing"}
+    if nsa and nsb then
+      local ok, la = pcall(loaded.link.get, l.ia, {ns = nsa})
+      if ok then
+        rec.state, rec.mtu = la.state == "UP" and "up" or la.state:lower(), la.mtu
+        rec.a_addrs, rec.b_addrs = global_addrs(nsa, l.ia), global_addrs(nsb, l.ib)
+        local shape = loaded.link.shape(l.ia, {ns = nsa})
+        if next(shape) then rec.shape = shape end
+      end
+    end
+    rec.a_addrs, rec.b_addrs = rec.a_addrs or {}, rec.b_addrs or {}
+    st.links[#st.links + 1] = rec
+  end
+  for _, n in ipairs(plan.order) do
+    local node = plan.nodes[n]
+    if node.netns and node.handle then
+      for _, r in ipairs(loaded.route.list{ns = node.handle}) do
+        if r.protocol ~= "kernel" then
+          st.routes[#st.routes + 1] = {node = n, dst = r.dst, via = r.via, dev = r.dev}
+        end
+      end
+    end
+  end
+  return st
+end
+
+-- shape_words renders a shape record as tc writes it.
+local function shape_words(s)
+  if not s then return "" end
+  local parts = {}
+  for _, f in ipairs({"rate", "burst", "delay", "jitter", "loss", "duplicate", "reorder", "limit"}) do
+    if s[f] ~= nil then
+      local v = tostring(s[f])
+      if f == "loss" or f == "duplicate" or f == "reorder" then v = v .. "%" end
+      parts[#parts + 1] = f .. " " .. v
+    end
+  end
+  return table.concat(parts, " ")
+end
+
+-- aligned renders rows (lists of strings) under headers as columns.
+local function aligned(headers, rows)
+  local width = {}
+  for i, h in ipairs(headers) do width[i] = #h end
+  for _, r in ipairs(rows) do
+    for i = 1, #headers do width[i] = math.max(width[i], #tostring(r[i] or "")) end
+  end
+  local lines = {}
+  local function line(r)
+    local cells = {}
+    for i = 1, #headers do
+      local c = tostring(r[i] or "")
+      cells[i] = i == #headers and c or c .. string.rep(" ", width[i] - #c)
+    end
+    lines[#lines + 1] = (table.concat(cells, "  "):gsub("%s+$", ""))
+  end
+  line(headers)
+  for _, r in ipairs(rows) do line(r) end
+  return table.concat(lines, "\n")
+end
+
+-- Lab:show() prints the lab's nodes, links and routes as aligned tables.
+function Lab:show()
+  local st = self:state()
+  local rows = {}
+  for _, n in ipairs(st.nodes) do rows[#rows + 1] = {n.name, n.kind, n.netns, n.state} end
+  print(aligned({"NODE", "KIND", "NETNS", "STATE"}, rows))
+  print()
+  rows = {}
+  for _, l in ipairs(st.links) do
+    rows[#rows + 1] = {l.a .. ":" .. l.a_dev, table.concat(l.a_addrs, ","), l.b .. ":" .. l.b_dev,
+      table.concat(l.b_addrs, ","), l.state, shape_words(l.shape)}
+  end
+  print(aligned({"END A", "ADDRESSES", "END B", "ADDRESSES", "STATE", "SHAPING"}, rows))
+  print()
+  rows = {}
+  for _, r in ipairs(st.routes) do rows[#rows + 1] = {r.node, r.dst, r.via or "", r.dev or ""} end
+  print(aligned({"NODE", "DESTINATION", "VIA", "DEV"}, rows))
+end
+
+-- The look of each kind of node in a graph.
+local DOT_SHAPE = {host = "box", router = "octagon", switch = "ellipse", shell = "house"}
+
+-- end_label is one end of a link in a graph: its device and addresses.
+local function end_label(dev, addrs)
+  if #addrs == 0 then return dev end
+  return dev .. " " .. table.concat(addrs, ",")
+end
+
+local function dot_quote(s)
+  return '"' .. tostring(s):gsub('[\\"]', "\\%0"):gsub("\n", "\\n") .. '"'
+end
+
+-- nodes_for_graph lists the nodes a graph draws, with "host" when a link
+-- ends in the shell's namespace.
+local function nodes_for_graph(st)
+  local out, seen = {}, {}
+  for _, n in ipairs(st.nodes) do out[#out + 1] = n; seen[n.name] = true end
+  for _, l in ipairs(st.links) do
+    for _, e in ipairs({l.a, l.b}) do
+      if not seen[e] then seen[e] = true; out[#out + 1] = {name = e, kind = "shell"} end
+    end
+  end
+  return out
+end
+
+local function dot_of(st)
+  local lines = {"graph " .. dot_quote(st.prefix) .. " {", "  node [fontname=\"Helvetica\"];",
+    "  edge [fontname=\"Helvetica\", fontsize=9];"}
+  for _, n in ipairs(nodes_for_graph(st)) do
+    lines[#lines + 1] = string.format("  %s [shape=%s, label=%s];", dot_quote(n.name), DOT_SHAPE[n.kind],
+      dot_quote(n.name .. "\n" .. n.kind))
+  end
+  for _, l in ipairs(st.links) do
+    local attrs = {"taillabel=" .. dot_quote(end_label(l.a_dev, l.a_addrs)),
+      "headlabel=" .. dot_quote(end_label(l.b_dev, l.b_addrs))}
+    if l.shape then attrs[#attrs + 1] = "label=" .. dot_quote(shape_words(l.shape)) end
+    if l.state ~= "up" then attrs[#attrs + 1] = "style=dashed" end
+    lines[#lines + 1] = string.format("  %s -- %s [%s];", dot_quote(l.a), dot_quote(l.b), table.concat(attrs, ", "))
+  end
+  lines[#lines + 1] = "}"
+  return table.concat(lines, "\n") .. "\n"
+end
+
+-- mermaid_text makes a label safe inside Mermaid's quotes.
+local function mermaid_text(s)
+  return (tostring(s):gsub('"', "#quot;"))
+end
+
+local MERMAID_SHAPE = {host = {"[", "]"}, router = {"{{", "}}"}, switch = {"([", "])"}, shell = {"[/", "\\]"}}
+
+local function mermaid_of(st)
+  local lines = {"graph LR"}
+  local id = {}
+  for i, n in ipairs(nodes_for_graph(st)) do
+    id[n.name] = "n" .. i
+    local sh = MERMAID_SHAPE[n.kind]
+    lines[#lines + 1] = string.format('  n%d%s"%s"%s', i, sh[1], mermaid_text(n.name .. " (" .. n.kind .. ")"), sh[2])
+  end
+  for _, l in ipairs(st.links) do
+    local label = end_label(l.a_dev, l.a_addrs) .. " — " .. end_label(l.b_dev, l.b_addrs)
+    if l.shape then label = label .. " · " .. shape_words(l.shape) end
+    local edge = l.state == "up" and "---" or "-.-"
+    lines[#lines + 1] = string.format('  %s %s|"%s"| %s', id[l.a], edge, mermaid_text(label), id[l.b])
+  end
+  return table.concat(lines, "\n") .. "\n"
+end
+
+-- find_program looks name up in PATH.
+local function find_program(name)
+  if name:find("/") then
+    local f = io.open(name, "r")
+    if f then f:close(); return name end
+    return nil
+  end
+  for dir in (os.getenv("PATH") or "/usr/bin:/bin"):gmatch("[^:]+") do
+    local f = io.open(dir .. "/" .. name, "r")
+    if f then f:close(); return dir .. "/" .. name end
+  end
+end
+
+-- svg_of renders dot text into path with Graphviz's dot.
+local function svg_of(text, path, opts)
+  local dot = find_program(opts.dot or "dot")
+  if not dot then
+    internal.fail("lab:graph", path, "svg needs Graphviz's dot program, not found (" .. (opts.dot or "dot in PATH") ..
+      "): install Graphviz (apt-get install graphviz, dnf install graphviz, brew install graphviz), " ..
+      "or take the text of lab:graph(\"dot\")")
+  end
+  local src = os.tmpname()
+  local f = assert(io.open(src, "w"))
+  f:write(text)
+  f:close()
+  local r = loaded.ns.run{dot, "-Tsvg", "-o", path, src, stdout = "capture", stderr = "capture"}
+  os.remove(src)
+  if r.code ~= 0 then
+    internal.fail("lab:graph", path, "dot failed: " .. tostring(r.stderr))
+  end
+  return path
+end
+
+-- Lab:graph(format [, path [, opts]]) returns the lab as Graphviz DOT
+-- ("dot") or Mermaid ("mermaid") text, or renders it to an SVG file at
+-- path ("svg") with Graphviz's dot (opts.dot: the program to use).
+function Lab:graph(format, path, opts)
+  local st = self:state()
+  if format == "dot" then return dot_of(st) end
+  if format == "mermaid" then return mermaid_of(st) end
+  if format == "svg" then
+    if type(path) ~= "string" then internal.argerror("lab:graph", 2, "svg needs a file path") end
+    return svg_of(dot_of(st), path, opts or {})
+  end
+  internal.argerror("lab:graph", 1, "format must be dot, mermaid or svg, got " .. tostring(format))
+end
+
+-- node_named returns lab t's node n, raising for op when there is none.
+local function node_named(t, op, n)
+  local node = type(n) == "table" and n or t.nodes[n]
+  if not node then internal.argerror(op, 1, "no node " .. tostring(n) .. " in lab " .. t.prefix) end
+  if not node.handle then internal.fail(op, tostring(node.name), "the node's namespace is gone") end
+  return node
+end
+
+-- Lab:exec(node, argv… [, opts]) runs a command on a node as ns.run does
+-- (opts are ns.run's) and returns ns.run's result.
+function Lab:exec(n, ...)
+  live(self, "exec")
+  local node = node_named(self, "lab:exec", n)
+  local args = {...}
+  local opts
+  if type(args[#args]) == "table" then opts = table.remove(args) end
+  if #args == 0 then internal.argerror("lab:exec", 2, "command expected") end
+  for i, a in ipairs(args) do
+    if type(a) ~= "string" then internal.argerror("lab:exec", i + 1, "string expected, got " .. type(a)) end
+  end
+  return node:run(args, opts)
+end
+
+-- Lab:shell(node [, cmd…]) opens an interactive shell (or runs cmd) on a
+-- node with the terminal, as ns.enter does, and returns its exit code.
+function Lab:shell(n, ...)
+  live(self, "shell")
+  local node = node_named(self, "lab:shell", n)
+  if select("#", ...) > 0 then return loaded.ns.enter(node.handle, ...) end
+  return loaded.ns.enter(node.handle, os.getenv("SHELL") or "/bin/sh")
 end

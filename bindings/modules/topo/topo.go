@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 
 	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	"github.com/nsh-lua/nsh/bindings/core/netns"
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
 	"github.com/nsh-lua/nsh/bindings/vocab"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 )
 
 const topoExample = `local lab = topo.up{
@@ -42,7 +45,16 @@ func Module() *vocab.Module {
 			"(for `ns=`), `n:run(cmd | argv [, opts])` (a command, a string for /bin/sh -c, run inside the node's " +
 			"namespace by ns.run with opts, returning `{code=, stdout=, stderr=}`), `n:with(fn, …)` (fn runs with the " +
 			"shell inside the node's namespace, as ns.with), `n:addr([dev])` (its first IPv4 address, else IPv6, " +
-			"without prefix) and `n:addrs()`.",
+			"without prefix) and `n:addrs()`.\n\n" +
+			"A lab shows itself: `t:state()` returns its nodes, links (both ends, addresses, MTU, shaping, state) and " +
+			"routes as plain records read from the kernel; `t:show()` prints them as aligned tables; `t:graph(\"dot\")` " +
+			"and `t:graph(\"mermaid\")` return Graphviz DOT and Mermaid text, and `t:graph(\"svg\", path [, {dot=}])` renders " +
+			"an SVG with Graphviz's `dot`. `t:exec(node, argv… [, opts])` runs a command on a node as ns.run does (opts " +
+			"are ns.run's) and `t:shell(node [, cmd…])` opens a shell there with the terminal, as ns.enter does.\n\n" +
+			"Labs outlive the shell: a lab's ledger (what it made) and its spec are written under `topo.labs_dir` " +
+			"(default /run/nsh/labs) as it is built, so `topo.list()` lists the labs on this host, also those a killed " +
+			"nsh left behind, and `topo.attach(prefix)` returns one made by another nsh process (`keep = true`, or " +
+			"left by a kill), whose `:down()` removes exactly what its ledger recorded.",
 		Funcs: []vocab.Func{
 			{Name: "up", Args: "(spec)", Returns: "lab",
 				Doc:     "Builds the lab a spec describes and returns it; on failure it removes what it made and raises.",
@@ -57,6 +69,15 @@ func Module() *vocab.Module {
 }, function(lab)
   print(lab.hosts.a.kind, lab.hosts.a:addr())
 end)`},
+			{Name: "list", Args: "()", Returns: "{{prefix=, state=, running=, pid=, netns=, live=, links=, path=}…}",
+				Doc: "Lists the labs kept under topo.labs_dir: being built or held by an nsh (running), kept, or left " +
+					"behind by one that was killed; state is live, partial or gone.",
+				Example: `for _, l in ipairs(topo.list()) do print(l.prefix, l.state, l.running) end`},
+			{Name: "attach", Args: "(prefix)", Returns: "lab",
+				Doc: "Returns the lab of that prefix made by another nsh process (kept, or left by a kill); this process's " +
+					"exit leaves it, and its down() removes exactly what its ledger recorded.",
+				Example: `local ok, err = pcall(topo.attach, "no-such-lab-")
+print(ok, err.op)`},
 		},
 		Fields: func(L *lua.LState, mod *lua.LTable) {
 			mt := L.NewTypeMetatable(topoLedgerMeta)
@@ -64,6 +85,9 @@ end)`},
 			mod.RawSetString("_ledger", L.NewFunction(topoLedgerNew))
 			mod.RawSetString("_check", L.NewFunction(topoCheck))
 			mod.RawSetString("_shape", L.NewFunction(topoShape))
+			mod.RawSetString("_attach", L.NewFunction(topoAttach))
+			mod.RawSetString("_list", L.NewFunction(topoList))
+			mod.RawSetString("labs_dir", lua.LString(netconf.LedgerDir))
 		},
 		Lua: "topo.lua",
 	}
@@ -106,11 +130,12 @@ func topoCheck(L *lua.LState) int {
 const topoLedgerMeta = "nsh.topo.ledger"
 
 // topoLedger wraps a netconf.Ledger for the runtime: it is an io.Closer the
-// runtime tears down at exit unless the lab is kept.
+// runtime tears down at exit unless the lab is kept (or attached).
 type topoLedger struct {
 	*netconf.Ledger
-	rt   vocab.Host
-	keep bool
+	rt          vocab.Host
+	keep        bool
+	dir, prefix string
 }
 
 // Close tears the lab down, or only releases its handles when the lab is
@@ -120,7 +145,7 @@ func (t *topoLedger) Close() error {
 		t.Release()
 		return nil
 	}
-	return t.Teardown()
+	return t.teardown()
 }
 
 // down tears the lab down on behalf of Lua: the runtime need not do it.
@@ -128,7 +153,17 @@ func (t *topoLedger) down() error {
 	if t.rt != nil {
 		t.rt.Untrack(t)
 	}
-	return t.Teardown()
+	return t.teardown()
+}
+
+// teardown removes the lab, and its spec file once the ledger's file is
+// gone (nothing recorded is left).
+func (t *topoLedger) teardown() error {
+	err := t.Teardown()
+	if _, serr := os.Stat(filepath.Join(t.dir, t.prefix+".json")); errors.Is(serr, os.ErrNotExist) {
+		os.Remove(specPath(t.dir, t.prefix))
+	}
+	return err
 }
 
 var topoLedgerMethods = map[string]lua.LGFunction{
@@ -141,11 +176,31 @@ var topoLedgerMethods = map[string]lua.LGFunction{
 	"run":        topoLedgerRun,
 	"names":      topoLedgerNames,
 	"done":       topoLedgerDone,
+	"handle":     topoLedgerHandle,
+	"save_spec":  topoLedgerSaveSpec,
 }
 
-// topoLedgerNew is topo._ledger(keep).
+// topoLedgerNew is topo._ledger(keep, dir, prefix): the ledger of a new
+// lab, kept on disk in dir as the lab is built.
 func topoLedgerNew(L *lua.LState) int {
-	t := &topoLedger{Ledger: netconf.NewLedger(), rt: vocab.HostOf(L), keep: L.ToBool(1)}
+	dir, prefix := L.CheckString(2), L.CheckString(3)
+	l, err := netconf.CreateLedger(dir, prefix)
+	if err != nil {
+		e := vocab.NewError("topo.up", prefix, err)
+		if errors.Is(err, unix.EEXIST) {
+			e.Hint = "topo.attach(\"" + prefix + "\") returns it; :down() removes it, or topo.apply(spec) converges it"
+		}
+		if errors.Is(err, netconf.ErrBusy) {
+			e.Hint = "another nsh process holds it"
+		}
+		return vocab.Raise(L, "topo.up", prefix, e)
+	}
+	pushLedger(L, &topoLedger{Ledger: l, rt: vocab.HostOf(L), keep: L.ToBool(1), dir: dir, prefix: prefix})
+	return 1
+}
+
+// pushLedger pushes t and has the runtime close it at exit.
+func pushLedger(L *lua.LState, t *topoLedger) {
 	if t.rt != nil {
 		t.rt.Track(t)
 	}
@@ -153,6 +208,80 @@ func topoLedgerNew(L *lua.LState) int {
 	ud.Value = t
 	L.SetMetatable(ud, L.GetTypeMetatable(topoLedgerMeta))
 	L.Push(ud)
+}
+
+// topoLedgerHandle is ledger:handle(netns): the recorded namespace, or nil
+// and why when it is gone or not the one recorded.
+func topoLedgerHandle(L *lua.LState) int {
+	t := checkLedger(L)
+	h, err := t.Handle(L.CheckString(2))
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(err.Error()))
+		return 2
+	}
+	pushOwnedHandle(L, t, h)
+	return 1
+}
+
+// topoLedgerSaveSpec is ledger:save_spec(spec): keep the spec beside the
+// ledger.
+func topoLedgerSaveSpec(L *lua.LState) int {
+	t := checkLedger(L)
+	if err := saveSpec(t.dir, t.prefix, L.CheckTable(2)); err != nil {
+		return vocab.Raise(L, "topo.up", t.prefix, err)
+	}
+	return 0
+}
+
+// topoAttach is topo._attach(dir, prefix): the ledger of a lab on disk
+// (kept: this process's exit leaves it) and its spec, or nil.
+func topoAttach(L *lua.LState) int {
+	dir, prefix := L.CheckString(1), L.CheckString(2)
+	l, err := netconf.LoadLedger(dir, prefix)
+	if err != nil {
+		e := vocab.NewError("topo.attach", prefix, err)
+		if errors.Is(err, os.ErrNotExist) {
+			e.Hint = "topo.list() shows the labs on this host"
+		}
+		return vocab.Raise(L, "topo.attach", prefix, e)
+	}
+	t := &topoLedger{Ledger: l, rt: vocab.HostOf(L), keep: true, dir: dir, prefix: prefix}
+	spec, err := loadSpec(L, dir, prefix)
+	if err != nil {
+		l.Release()
+		return vocab.Raise(L, "topo.attach", prefix, err)
+	}
+	pushLedger(L, t)
+	L.Push(spec)
+	return 2
+}
+
+// topoList is topo._list(dir): the labs kept in dir.
+func topoList(L *lua.LState) int {
+	infos, err := netconf.ListLedgers(L.CheckString(1))
+	if err != nil {
+		return vocab.Raise(L, "topo.list", "", err)
+	}
+	out := L.CreateTable(len(infos), 0)
+	for _, i := range infos {
+		r := L.CreateTable(0, 8)
+		r.RawSetString("prefix", lua.LString(i.Prefix))
+		r.RawSetString("path", lua.LString(i.Path))
+		if i.Err != nil {
+			r.RawSetString("state", lua.LString("unreadable"))
+			r.RawSetString("error", lua.LString(i.Err.Error()))
+		} else {
+			r.RawSetString("state", lua.LString(i.State()))
+			r.RawSetString("pid", lua.LNumber(i.PID))
+			r.RawSetString("running", lua.LBool(i.Running))
+			r.RawSetString("netns", lua.LNumber(i.Netns))
+			r.RawSetString("live", lua.LNumber(i.Live))
+			r.RawSetString("links", lua.LNumber(i.Links))
+		}
+		out.Append(r)
+	}
+	L.Push(out)
 	return 1
 }
 
