@@ -288,66 +288,88 @@ local function with_ns(t, ns)
   return out
 end
 
--- build makes everything the plan names; the ledger records each namespace
--- and host-side link as it is made.
-local function build(t, plan, ledger)
-  local link, addr, route, net = loaded.link, loaded.addr, loaded.route, loaded.net
-  local host
-  local function ns_of(n)
-    if n == "host" or not plan.nodes[n].netns then
-      host = host or ledger:host()
-      return host
-    end
-    return plan.nodes[n].handle
-  end
+-- end_ns returns the namespace of link end n (the shell's for "host" and
+-- a switch in it).
+local function end_ns(plan, ledger, n)
+  if n == "host" or not plan.nodes[n].netns then return ledger:host() end
+  return plan.nodes[n].handle
+end
+
+-- make_nodes makes the named nodes of plan: their namespaces (a few at a
+-- time), forwarding on routers, a bridge in each switch.
+local function make_nodes(plan, ledger, list)
+  local link, net = loaded.link, loaded.net
   local names, owners = {}, {}
-  for _, n in ipairs(plan.order) do
+  for _, n in ipairs(list) do
     local node = plan.nodes[n]
     if node.netns then
       names[#names + 1] = node.netns
       owners[#owners + 1] = node
     end
   end
-  for i, h in ipairs(ledger:netns_many(names)) do
-    owners[i].handle = h
-    link.set("lo", {ns = h, up = true})
+  if #names > 0 then
+    for i, h in ipairs(ledger:netns_many(names)) do
+      owners[i].handle = h
+      link.set("lo", {ns = h, up = true})
+    end
   end
-  for _, n in ipairs(plan.order) do
+  for _, n in ipairs(list) do
     local node = plan.nodes[n]
     if node.kind == "router" then
       net.sysctl("net.ipv4.ip_forward", 1, {ns = node.handle})
       net.sysctl("net.ipv6.conf.all.forwarding", 1, {ns = node.handle})
     elseif node.kind == "switch" then
-      local index = link.add{ns = ns_of(n), name = node.bridge, type = "bridge", up = true}
+      local index = link.add{ns = end_ns(plan, ledger, n), name = node.bridge, type = "bridge", up = true}
       if not node.netns then ledger:host_link(node.bridge, index) end
     end
   end
+end
+
+-- make_link makes one link of plan: the veth pair (each end born in its
+-- namespace), its masters, addresses and shaping.
+local function make_link(plan, ledger, l)
+  local link, addr = loaded.link, loaded.addr
+  local nsa, nsb = end_ns(plan, ledger, l.a), end_ns(plan, ledger, l.b)
+  local host = ledger:host()
   local function master(n)
     local node = plan.nodes[n]
     return node and node.bridge or nil
   end
-  for _, l in ipairs(plan.links) do
-    local nsa, nsb = ns_of(l.a), ns_of(l.b)
-    local index = link.add{ns = nsa, name = l.ia, type = "veth", peer = l.ib, peer_ns = nsb, mtu = l.mtu,
-      master = master(l.a), up = true}
-    if nsa == host then ledger:host_link(l.ia, index) end
-    if nsb == host then ledger:host_link(l.ib) end
-    link.set(l.ib, {ns = nsb, up = true, master = master(l.b)})
-    if l.shape then
-      link.shape(l.ia, with_ns(l.shape, nsa))
-      link.shape(l.ib, with_ns(l.shape, nsb))
-    end
-    for _, cidr in ipairs(l.ipa) do addr.add(l.ia, cidr, {ns = nsa}) end
-    for _, cidr in ipairs(l.ipb) do addr.add(l.ib, cidr, {ns = nsb}) end
+  local index = link.add{ns = nsa, name = l.ia, type = "veth", peer = l.ib, peer_ns = nsb, mtu = l.mtu,
+    master = master(l.a), up = true}
+  if nsa == host then ledger:host_link(l.ia, index) end
+  if nsb == host then ledger:host_link(l.ib) end
+  link.set(l.ib, {ns = nsb, up = true, master = master(l.b)})
+  if l.shape then
+    link.shape(l.ia, with_ns(l.shape, nsa))
+    link.shape(l.ib, with_ns(l.shape, nsb))
   end
+  for _, cidr in ipairs(l.ipa) do addr.add(l.ia, cidr, {ns = nsa}) end
+  for _, cidr in ipairs(l.ipb) do addr.add(l.ib, cidr, {ns = nsb}) end
+end
+
+-- routes_of lists the routes a node's options ask for.
+local function routes_of(node)
+  local out = {}
+  if node.opts.gw then out[#out + 1] = {dst = "default", via = node.opts.gw} end
+  for _, r in ipairs(node.opts.routes or {}) do out[#out + 1] = r end
+  return out
+end
+
+local function add_route(h, r)
+  local req = {ns = h}
+  for k, v in pairs(r) do req[k] = v end
+  loaded.route.add(req)
+end
+
+-- build makes everything the plan names; the ledger records each namespace
+-- and host-side link as it is made.
+local function build(t, plan, ledger)
+  make_nodes(plan, ledger, plan.order)
+  for _, l in ipairs(plan.links) do make_link(plan, ledger, l) end
   for _, n in ipairs(plan.order) do
     local node = plan.nodes[n]
-    if node.opts.gw then route.add{ns = node.handle, dst = "default", via = node.opts.gw} end
-    for _, r in ipairs(node.opts.routes or {}) do
-      local req = {ns = node.handle}
-      for k, v in pairs(r) do req[k] = v end
-      route.add(req)
-    end
+    for _, r in ipairs(routes_of(node)) do add_route(node.handle, r) end
   end
 end
 

@@ -178,6 +178,16 @@ var topoLedgerMethods = map[string]lua.LGFunction{
 	"done":       topoLedgerDone,
 	"handle":     topoLedgerHandle,
 	"save_spec":  topoLedgerSaveSpec,
+	"del_netns":  topoLedgerDelNetns,
+}
+
+// topoLedgerDelNetns is ledger:del_netns(name): delete one of the lab's
+// namespaces and forget it.
+func topoLedgerDelNetns(L *lua.LState) int {
+	if err := checkLedger(L).DelNetns(L.CheckString(2)); err != nil {
+		return vocab.Raise(L, "topo.apply", L.CheckString(2), err)
+	}
+	return 0
 }
 
 // topoLedgerNew is topo._ledger(keep, dir, prefix): the ledger of a new
