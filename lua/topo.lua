@@ -10,6 +10,10 @@ local topo, internal = ...
 local loaded = package.loaded
 
 local KINDS = {"hosts", "routers", "switches"}
+
+-- Labs made or attached by this nsh, by prefix (weak: a lab dropped and
+-- collected is not held).
+topo._live = setmetatable({}, {__mode = "v"})
 local KIND_OF = {hosts = "host", routers = "router", switches = "switch"}
 
 -- fail raises a spec error; where in topo.lua it was found is no help to
@@ -406,6 +410,7 @@ function topo.up(spec)
     build(t, plan, ledger)
   end)
   for n, obj in pairs(t.nodes) do obj.handle = plan.nodes[n].handle end
+  topo._live[plan.prefix] = t
   return t
 end
 
@@ -436,6 +441,7 @@ function topo.attach(prefix)
     if node.netns then node.handle = ledger:handle(node.netns) end
     obj.handle = node.handle
   end
+  topo._live[prefix] = t
   return t
 end
 
@@ -713,4 +719,208 @@ function Lab:shell(n, ...)
   local node = node_named(self, "lab:shell", n)
   if select("#", ...) > 0 then return loaded.ns.enter(node.handle, ...) end
   return loaded.ns.enter(node.handle, os.getenv("SHELL") or "/bin/sh")
+end
+
+-- Converging a live lab to a spec: topo.plan and topo.apply.
+
+-- Labs made or attached by this nsh, by prefix, so that apply finds them.
+local live_labs = topo._live
+
+local function link_key(l)
+  return l.a .. ":" .. l.ia .. "|" .. l.b .. ":" .. l.ib .. "|" .. tostring(l.mtu)
+end
+
+local function link_name(l)
+  return l.a .. ":" .. l.ia .. " - " .. l.b .. ":" .. l.ib
+end
+
+-- same_node reports whether node o (old) can stay as node n (new).
+local function same_node(o, n)
+  return o and o.kind == n.kind and (o.opts.host or false) == (n.opts.host or false)
+end
+
+-- set_of turns a list of strings into a set.
+local function set_of(list)
+  local s = {}
+  for _, v in ipairs(list) do s[v] = true end
+  return s
+end
+
+-- SHAPE_KEYS are compared between a spec's shaping and the kernel's; burst
+-- only when the spec gives one.
+local SHAPE_KEYS = {"rate", "delay", "jitter", "loss", "duplicate", "reorder", "limit"}
+
+local function shape_differs(want, have)
+  want, have = want or {}, have or {}
+  for _, k in ipairs(SHAPE_KEYS) do
+    if want[k] ~= have[k] then return true end
+  end
+  return want.burst ~= nil and want.burst ~= have.burst
+end
+
+local function route_key(r)
+  return r.dst .. " via " .. tostring(r.via)
+end
+
+-- changes_between works out what turns lab old (nil: none) into plan new:
+-- a list of plain records {op=, what=, name=, detail=} and, for apply, the
+-- actions doing each, in the order they must run.
+local function changes_between(old, new)
+  local changes, actions = {}, {}
+  local function add(rank, op, what, name, detail, fn)
+    changes[#changes + 1] = {op = op, what = what, name = name, detail = detail, _rank = rank, _seq = #changes}
+    actions[#changes] = fn
+  end
+  local op = old and old._plan or {nodes = {}, order = {}, links = {}}
+  local ledger = old and old._ledger
+  local kept = {}
+  for _, n in ipairs(new.order) do
+    local o = op.nodes[n]
+    if same_node(o, new.nodes[n]) and (o.handle or not o.netns) then
+      kept[n] = true
+      new.nodes[n].handle = o.handle
+    end
+  end
+  kept.host = true
+  local added = {}
+  for _, n in ipairs(op.order) do
+    if not kept[n] then
+      local o = op.nodes[n]
+      add(2, "remove", "node", n, o.kind, function(l)
+        if o.netns then l:del_netns(o.netns) else loaded.link.del(o.bridge, {ns = l:host()}) end
+      end)
+    end
+  end
+  for _, n in ipairs(new.order) do
+    if not kept[n] then
+      added[#added + 1] = n
+      add(3, "add", "node", n, new.nodes[n].kind, nil)
+    end
+  end
+  if #added > 0 then actions[#changes] = function(l) make_nodes(new, l, added) end end
+  local old_links = {}
+  for _, l in ipairs(op.links) do old_links[link_key(l)] = l end
+  local new_links = {}
+  for _, l in ipairs(new.links) do new_links[link_key(l)] = l end
+  for _, l in ipairs(op.links) do
+    local nl = new_links[link_key(l)]
+    if not (nl and kept[l.a] and kept[l.b]) and kept[l.a] and kept[l.b] then
+      add(1, "remove", "link", link_name(l), nil, function(lg)
+        pcall(loaded.link.del, l.ia, {ns = end_ns(op, lg, l.a)})
+      end)
+    end
+  end
+  for _, l in ipairs(new.links) do
+    local ol = old_links[link_key(l)]
+    local exists = ol and kept[l.a] and kept[l.b] and
+      pcall(loaded.link.get, l.ia, {ns = end_ns(new, ledger, l.a)})
+    if not exists then
+      add(4, "add", "link", link_name(l), shape_words(l.shape), function(lg) make_link(new, lg, l) end)
+    else
+      for side, dev, want in pairs({a = {l.ia, l.ipa}, b = {l.ib, l.ipb}}) do
+        local node = side == "a" and l.a or l.b
+        local h = end_ns(new, ledger, node)
+        local have = set_of(global_addrs(h, dev[1]))
+        local wantset = set_of(dev[2])
+        for cidr in pairs(have) do
+          if not wantset[cidr] then
+            add(5, "remove", "address", node .. ":" .. dev[1], cidr, function() loaded.addr.del(dev[1], cidr, {ns = h}) end)
+          end
+        end
+        for _, cidr in ipairs(dev[2]) do
+          if not have[cidr] then
+            add(6, "add", "address", node .. ":" .. dev[1], cidr, function() loaded.addr.add(dev[1], cidr, {ns = h}) end)
+          end
+        end
+        local cur = loaded.link.shape(dev[1], {ns = h})
+        if shape_differs(l.shape, cur) then
+          add(7, "change", "shaping", node .. ":" .. dev[1], shape_words(l.shape) ~= "" and shape_words(l.shape) or "none",
+            function()
+              if l.shape then loaded.link.shape(dev[1], with_ns(l.shape, h)) else loaded.link.unshape(dev[1], {ns = h}) end
+            end)
+        end
+      end
+    end
+  end
+  for _, n in ipairs(new.order) do
+    local node = new.nodes[n]
+    if node.netns then
+      local want = routes_of(node)
+      local have = {}
+      if kept[n] and node.handle then
+        for _, r in ipairs(loaded.route.list{ns = node.handle}) do
+          if r.protocol ~= "kernel" and r.family == "inet" then have[route_key(r)] = r end
+        end
+      end
+      local wantkeys = {}
+      for _, r in ipairs(want) do wantkeys[route_key(r)] = true end
+      for k, r in pairs(have) do
+        if not wantkeys[k] then
+          add(8, "remove", "route", n, k, function() loaded.route.del{ns = node.handle, dst = r.dst, via = r.via} end)
+        end
+      end
+      for _, r in ipairs(want) do
+        if not have[route_key(r)] then
+          add(9, "add", "route", n, route_key(r), function() add_route(node.handle, r) end)
+        end
+      end
+    end
+  end
+  local order = {}
+  for i, c in ipairs(changes) do order[i] = {c = c, fn = actions[i]} end
+  table.sort(order, function(x, y)
+    if x.c._rank ~= y.c._rank then return x.c._rank < y.c._rank end
+    return x.c._seq < y.c._seq
+  end)
+  local out, fns = {}, {}
+  for i, e in ipairs(order) do
+    e.c._rank, e.c._seq = nil, nil
+    out[i], fns[i] = e.c, e.fn
+  end
+  return out, fns
+end
+
+-- existing returns the lab of prefix this nsh holds, or the one on disk
+-- (attached), or nil.
+local function existing(prefix)
+  local t = live_labs[prefix]
+  if t and not t._ledger:done() then return t end
+  local ok, lab = pcall(topo.attach, prefix)
+  if ok then return lab end
+  if lab.errno == "ENOENT" then return nil end
+  error(lab, 0)
+end
+
+-- topo.plan(spec) returns the changes that would turn what exists for the
+-- spec's prefix into the spec, without making any.
+function topo.plan(spec)
+  local new = plan_of(spec)
+  if not spec.prefix then internal.fail("topo.plan", nil, "the spec needs a prefix to compare with what exists") end
+  local old = existing(new.prefix)
+  local changes = changes_between(old, new)
+  return changes
+end
+
+-- topo.apply(spec) makes the changes topo.plan(spec) lists, building the
+-- lab when none exists, and returns the lab and the changes made.
+function topo.apply(spec)
+  local new = plan_of(spec)
+  if not spec.prefix then internal.fail("topo.apply", nil, "the spec needs a prefix to compare with what exists") end
+  local old = existing(new.prefix)
+  if not old then
+    local t = topo.up(spec)
+    return t, (changes_between(nil, plan_of(spec)))
+  end
+  local changes, fns = changes_between(old, new)
+  local ledger = old._ledger
+  for _, fn in ipairs(fns) do
+    if fn then fn(ledger) end
+  end
+  ledger:save_spec(spec_with_prefix(spec, new.prefix))
+  local t = make_lab(new, ledger)
+  for n, obj in pairs(t.nodes) do obj.handle = new.nodes[n].handle end
+  live_labs[new.prefix] = t
+  old._ledger = nil
+  setmetatable(old, {__index = function() internal.fail("lab", new.prefix, "replaced by topo.apply: use the lab it returned") end})
+  return t, changes
 end

@@ -69,6 +69,26 @@ func Module() *vocab.Module {
 }, function(lab)
   print(lab.hosts.a.kind, lab.hosts.a:addr())
 end)`},
+			{Name: "plan", Args: "(spec)", Returns: "{{op=, what=, name=, detail=}…}",
+				Doc: "Returns the changes that would turn what exists for the spec's prefix (a lab of this nsh, or one on " +
+					"disk) into the spec — nodes, links, addresses, routes and shaping to add, change or remove — without making any.",
+				Example: `local spec = {prefix = "ex-plan-" .. math.random(1e6) .. "-", hosts = {"a", "b"},
+  links = {{"a", "b", ip = {"10.0.0.1/24", "10.0.0.2/24"}}}}
+print(#topo.plan(spec))
+local lab = topo.apply(spec)
+print(#topo.plan(spec))
+lab:down()`},
+			{Name: "apply", Args: "(spec)", Returns: "lab, changes",
+				Doc: "Makes the changes topo.plan(spec) lists, building the lab when none exists, so re-running an edited " +
+					"lab script converges the live lab; applying the same spec twice changes nothing.",
+				Example: `local spec = {prefix = "ex-apply-" .. math.random(1e6) .. "-", hosts = {"a", "b"},
+  links = {{"a", "b", ip = {"10.0.0.1/24", "10.0.0.2/24"}}}}
+local lab = topo.apply(spec)
+spec.links[1].rate = "10mbit"
+local changes
+lab, changes = topo.apply(spec)
+for _, c in ipairs(changes) do print(c.op, c.what, c.name, c.detail) end
+lab:down()`},
 			{Name: "list", Args: "()", Returns: "{{prefix=, state=, running=, pid=, netns=, live=, links=, path=}…}",
 				Doc: "Lists the labs kept under topo.labs_dir: being built or held by an nsh (running), kept, or left " +
 					"behind by one that was killed; state is live, partial or gone.",
