@@ -165,13 +165,77 @@ local LINK_FIELD_LIST = "ip, mtu, rate, burst, delay, jitter, loss, duplicate, r
 local LINK_FIELDS = {}
 for f in LINK_FIELD_LIST:gmatch("[%w_]+") do LINK_FIELDS[f] = true end
 
+local machine_part
+
+-- VXLAN_BASE is added to a link's position in the spec to make its VNI:
+-- every machine reads the same spec, so both ends pick the same one.
+local VXLAN_BASE = 4096
+
+-- check_machines checks place, machines and machine.
+local function check_machines(spec, plan)
+  local place, machines = spec.place or {}, spec.machines or {}
+  if type(place) ~= "table" then fail("place must be a table node -> machine") end
+  if type(machines) ~= "table" then fail("machines must be a table name -> {underlay = IP}") end
+  for m, opts in pairs(machines) do
+    if type(opts) ~= "table" or type(opts.underlay) ~= "string" or topo._check("ip", opts.underlay) then
+      fail("machines.%s: needs underlay = the machine's IP address on the underlay", tostring(m))
+    end
+  end
+  for n, m in pairs(place) do
+    if not plan.nodes[n] then fail("place: unknown node %s", tostring(n)) end
+    if not machines[m] then fail("place.%s: unknown machine %s", n, tostring(m)) end
+    if plan.nodes[n].opts.host then fail("place.%s: a switch in the shell's namespace cannot be placed", n) end
+  end
+  for _, n in ipairs(plan.order) do
+    if not place[n] then fail("node %s has no place (place = {%s = MACHINE, …})", n, n) end
+  end
+  if spec.machine ~= nil and not machines[spec.machine] then
+    fail("machine %s is not one of the spec's machines", tostring(spec.machine))
+  end
+  return place, machines
+end
+
+-- machine_part cuts plan down to the part spec.machine builds: its own
+-- nodes, the links between them, and for a link to a node on another
+-- machine a VXLAN tunnel end over the underlay (its local end first).
+machine_part = function(spec, plan)
+  local place, machines = check_machines(spec, plan)
+  local me = spec.machine
+  if not me then return end
+  local here = function(n) return n == "host" or place[n] == me end
+  local links = {}
+  for i, l in ipairs(plan.links) do
+    if here(l.a) and here(l.b) then
+      links[#links + 1] = l
+    elseif here(l.a) or here(l.b) then
+      if not here(l.a) then
+        l.a, l.b, l.ia, l.ib, l.ipa, l.ipb = l.b, l.a, l.ib, l.ia, l.ipb, l.ipa
+      end
+      if l.a == "host" then fail("links[%d]: the shell's namespace cannot take a tunnel to another machine", i) end
+      l.cross = {vni = VXLAN_BASE + i, remote = machines[place[l.b]].underlay, ["local"] = machines[me].underlay,
+        machine = place[l.b]}
+      links[#links + 1] = l
+    end
+  end
+  plan.links = links
+  local order = {}
+  for _, n in ipairs(plan.order) do
+    if here(n) then order[#order + 1] = n else plan.nodes[n] = nil end
+  end
+  plan.order = order
+  plan.machine = me
+end
+
 -- plan checks a spec completely and works out every name before anything
 -- is made, so bad input leaves nothing behind.
 local function plan_of(spec)
   if type(spec) ~= "table" then fail("spec must be a table, got %s", type(spec)) end
-  local known = {prefix = true, keep = true, hosts = true, routers = true, switches = true, links = true}
+  local known = {prefix = true, keep = true, hosts = true, routers = true, switches = true, links = true,
+    place = true, machines = true, machine = true}
   for k in pairs(spec) do
-    if not known[k] then fail("unknown spec field %s (prefix, keep, hosts, routers, switches, links)", tostring(k)) end
+    if not known[k] then
+      fail("unknown spec field %s (prefix, keep, hosts, routers, switches, links, place, machines, machine)", tostring(k))
+    end
   end
   if spec.keep ~= nil and type(spec.keep) ~= "boolean" then fail("keep must be a boolean") end
   local prefix = spec.prefix or default_prefix()
@@ -221,6 +285,7 @@ local function plan_of(spec)
     claim_addrs(plan, wa, lk.ipa, i); claim_addrs(plan, wb, lk.ipb, i)
     plan.links[#plan.links + 1] = lk
   end
+  if spec.place or spec.machines or spec.machine then machine_part(spec, plan) end
   return plan
 end
 
@@ -295,6 +360,7 @@ end
 -- end_ns returns the namespace of link end n (the shell's for "host" and
 -- a switch in it).
 local function end_ns(plan, ledger, n)
+  if n ~= "host" and not plan.nodes[n] then return nil end -- on another machine
   if n == "host" or not plan.nodes[n].netns then return ledger:host() end
   return plan.nodes[n].handle
 end
@@ -329,6 +395,22 @@ local function make_nodes(plan, ledger, list)
   end
 end
 
+-- make_tunnel makes the local end of a link to another machine: a VXLAN
+-- device made in the shell's namespace (where the underlay is, and where
+-- its socket stays), moved into the node and named as the link's end.
+local function make_tunnel(plan, ledger, l, nsa, master)
+  local link, addr = loaded.link, loaded.addr
+  local host = ledger:host()
+  local tmp = "vx" .. l.cross.vni
+  local index = link.add{ns = host, name = tmp, type = "vxlan", id = l.cross.vni, remote = l.cross.remote,
+    ["local"] = l.cross["local"], port = 4789}
+  ledger:host_link(tmp, index)
+  link.set(tmp, {ns = host, move_to = nsa})
+  link.set(tmp, {ns = nsa, name = l.ia, mtu = l.mtu, master = master, up = true})
+  if l.shape then link.shape(l.ia, with_ns(l.shape, nsa)) end
+  for _, cidr in ipairs(l.ipa) do addr.add(l.ia, cidr, {ns = nsa}) end
+end
+
 -- make_link makes one link of plan: the veth pair (each end born in its
 -- namespace), its masters, addresses and shaping.
 local function make_link(plan, ledger, l)
@@ -339,6 +421,7 @@ local function make_link(plan, ledger, l)
     local node = plan.nodes[n]
     return node and node.bridge or nil
   end
+  if l.cross then return make_tunnel(plan, ledger, l, nsa, master(l.a)) end
   local index = link.add{ns = nsa, name = l.ia, type = "veth", peer = l.ib, peer_ns = nsb, mtu = l.mtu,
     master = master(l.a), up = true}
   if nsa == host then ledger:host_link(l.ia, index) end
@@ -464,6 +547,7 @@ end
 -- "host" and for a switch in it).
 local function ns_of_node(t, n)
   local node = t._plan.nodes[n]
+  if n ~= "host" and not node then return nil end -- on another machine
   if n == "host" or not node.netns then return t._ledger:host() end
   return node.handle
 end
@@ -495,11 +579,19 @@ function Lab:state()
   for _, l in ipairs(plan.links) do
     local nsa, nsb = ns_of_node(self, l.a), ns_of_node(self, l.b)
     local rec = {a = l.a, a_dev = l.ia, b = l.b, b_dev = l.ib, state = "missing"}
+    if l.cross then
+      rec.b, rec.b_dev, rec.vni = l.b .. "@" .. l.cross.machine, "vxlan", l.cross.vni
+      nsb = nsa
+    end
     if nsa and nsb then
       local ok, la = pcall(loaded.link.get, l.ia, {ns = nsa})
       if ok then
-        rec.state, rec.mtu = la.state == "UP" and "up" or la.state:lower(), la.mtu
-        rec.a_addrs, rec.b_addrs = global_addrs(nsa, l.ia), global_addrs(nsb, l.ib)
+        rec.state, rec.mtu = la.state:lower(), la.mtu
+        -- a tunnel reports no carrier of its own: administratively up is up
+        if la.state == "UNKNOWN" then
+          for _, f in ipairs(la.flags) do if f == "UP" then rec.state = "up" end end
+        end
+        rec.a_addrs, rec.b_addrs = global_addrs(nsa, l.ia), l.cross and {} or global_addrs(nsb, l.ib)
         local shape = loaded.link.shape(l.ia, {ns = nsa})
         if next(shape) then rec.shape = shape end
       end
@@ -817,7 +909,9 @@ local function changes_between(old, new)
     if not exists then
       add(4, "add", "link", link_name(l), shape_words(l.shape), function(lg) make_link(new, lg, l) end)
     else
-      for side, dev, want in pairs({a = {l.ia, l.ipa}, b = {l.ib, l.ipb}}) do
+      local sides = {a = {l.ia, l.ipa}, b = {l.ib, l.ipb}}
+      if l.cross then sides.b = nil end
+      for side, dev in pairs(sides) do
         local node = side == "a" and l.a or l.b
         local h = end_ns(new, ledger, node)
         local have = set_of(global_addrs(h, dev[1]))
@@ -891,9 +985,25 @@ local function existing(prefix)
   error(lab, 0)
 end
 
+-- for_machine returns spec with opts.machine (the part this machine
+-- builds) set in a copy.
+local function for_machine(op, spec, opts)
+  if opts == nil then return spec end
+  if type(opts) ~= "table" then internal.argerror(op, 2, "options table expected, got " .. type(opts)) end
+  for k in pairs(opts) do
+    if k ~= "machine" then internal.argerror(op, 2, "unknown option " .. tostring(k) .. " (machine)") end
+  end
+  if type(spec) ~= "table" then return spec end
+  local out = {}
+  for k, v in pairs(spec) do out[k] = v end
+  out.machine = opts.machine
+  return out
+end
+
 -- topo.plan(spec) returns the changes that would turn what exists for the
 -- spec's prefix into the spec, without making any.
-function topo.plan(spec)
+function topo.plan(spec, opts)
+  spec = for_machine("topo.plan", spec, opts)
   local new = plan_of(spec)
   if not spec.prefix then internal.fail("topo.plan", nil, "the spec needs a prefix to compare with what exists") end
   local old = existing(new.prefix)
@@ -903,7 +1013,8 @@ end
 
 -- topo.apply(spec) makes the changes topo.plan(spec) lists, building the
 -- lab when none exists, and returns the lab and the changes made.
-function topo.apply(spec)
+function topo.apply(spec, opts)
+  spec = for_machine("topo.apply", spec, opts)
   local new = plan_of(spec)
   if not spec.prefix then internal.fail("topo.apply", nil, "the spec needs a prefix to compare with what exists") end
   local old = existing(new.prefix)

@@ -34,7 +34,7 @@ func Module() *vocab.Module {
 			"(veth pairs, each peer born in its namespace) with addresses, and routes; `host` names the shell's own " +
 			"namespace. A lab records what it made and tears down by deleting its namespaces: exactly what it made, " +
 			"once, also when the script fails or is interrupted, and when nsh exits (unless `keep = true`).\n\n" +
-			"Spec: `{prefix=, keep=, hosts=, routers=, switches=, links=}`. hosts, routers and switches are lists of " +
+			"Spec: `{prefix=, keep=, hosts=, routers=, switches=, links=, place=, machines=, machine=}`. hosts, routers and switches are lists of " +
 			"names or maps name → options (`gw = \"10.0.1.1\"` for a default route, `routes = {{dst=, via=, dev=}, …}`, " +
 			"`host = true` for a switch). A link is `{\"a\", \"b\", ip = {\"10.0.0.1/24\", \"10.0.0.2/24\"}, mtu=}`, with link.shape's fields " +
 			"(`rate = \"10mbit\", delay = \"20ms\", loss = 1`, …) to shape both ends' egress; an " +
@@ -54,7 +54,11 @@ func Module() *vocab.Module {
 			"Labs outlive the shell: a lab's ledger (what it made) and its spec are written under `topo.labs_dir` " +
 			"(default /run/nsh/labs) as it is built, so `topo.list()` lists the labs on this host, also those a killed " +
 			"nsh left behind, and `topo.attach(prefix)` returns one made by another nsh process (`keep = true`, or " +
-			"left by a kill), whose `:down()` removes exactly what its ledger recorded.",
+			"left by a kill), whose `:down()` removes exactly what its ledger recorded.\n\n" +
+			"Labs across machines: `place = {node = MACHINE, …}` and `machines = {MACHINE = {underlay = IP}, …}` " +
+			"in a spec place every node on a machine; `topo.apply(spec, {machine = M})` (or `machine = M` in the " +
+			"spec) builds M's part, and each link to a node on another machine becomes a VXLAN tunnel over the " +
+			"underlay with VNI 4096 + the link's position in the spec. See docs/labs.md.",
 		Funcs: []vocab.Func{
 			{Name: "up", Args: "(spec)", Returns: "lab",
 				Doc:     "Builds the lab a spec describes and returns it; on failure it removes what it made and raises.",
@@ -69,7 +73,7 @@ func Module() *vocab.Module {
 }, function(lab)
   print(lab.hosts.a.kind, lab.hosts.a:addr())
 end)`},
-			{Name: "plan", Args: "(spec)", Returns: "{{op=, what=, name=, detail=}…}",
+			{Name: "plan", Args: "(spec [, {machine=}])", Returns: "{{op=, what=, name=, detail=}…}",
 				Doc: "Returns the changes that would turn what exists for the spec's prefix (a lab of this nsh, or one on " +
 					"disk) into the spec — nodes, links, addresses, routes and shaping to add, change or remove — without making any.",
 				Example: `local spec = {prefix = "ex-plan-" .. math.random(1e6) .. "-", hosts = {"a", "b"},
@@ -78,7 +82,7 @@ print(#topo.plan(spec))
 local lab = topo.apply(spec)
 print(#topo.plan(spec))
 lab:down()`},
-			{Name: "apply", Args: "(spec)", Returns: "lab, changes",
+			{Name: "apply", Args: "(spec [, {machine=}])", Returns: "lab, changes",
 				Doc: "Makes the changes topo.plan(spec) lists, building the lab when none exists, so re-running an edited " +
 					"lab script converges the live lab; applying the same spec twice changes nothing.",
 				Example: `local spec = {prefix = "ex-apply-" .. math.random(1e6) .. "-", hosts = {"a", "b"},
