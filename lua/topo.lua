@@ -161,7 +161,7 @@ end
 
 -- The fields of a link besides its two ends: addresses, MTU, and the
 -- shaping link.shape sets (applied to both ends' egress).
-local LINK_FIELD_LIST = "ip, mtu, rate, burst, delay, jitter, loss, duplicate, reorder, limit"
+local LINK_FIELD_LIST = "ip, mtu, kind, rate, burst, delay, jitter, loss, duplicate, reorder, limit"
 local LINK_FIELDS = {}
 for f in LINK_FIELD_LIST:gmatch("[%w_]+") do LINK_FIELDS[f] = true end
 
@@ -264,8 +264,14 @@ local function plan_of(spec)
     local b, ib = endpoint(l[2], i, plan.nodes)
     local ip = l.ip or {}
     if type(ip) ~= "table" then fail("links[%d]: ip must be a list {addrA, addrB}", i) end
+    if l.kind ~= nil and l.kind ~= "veth" and l.kind ~= "macvlan" then
+      fail("links[%d]: kind must be veth or macvlan, got %s", i, tostring(l.kind))
+    end
+    local macvlan = l.kind == "macvlan"
+    if macvlan and not ib then fail("links[%d]: a macvlan link names its parent device: {\"a\", \"b:eth0\", kind = \"macvlan\"}", i) end
+    if macvlan and ip[2] then fail("links[%d]: a macvlan link has addresses on its own end only: ip = {addr}", i) end
     local lk = {
-      a = a, b = b, mtu = l.mtu,
+      a = a, b = b, mtu = l.mtu, kind = l.kind,
       ia = ia or ifname_for(plan, a, b), ib = ib or ifname_for(plan, b, a),
       ipa = addrs_of(ip[1], i), ipb = addrs_of(ip[2], i),
     }
@@ -281,7 +287,8 @@ local function plan_of(spec)
     local wa = a == "host" and "host" or plan.nodes[a].where
     local wb = b == "host" and "host" or plan.nodes[b].where
     local what = "links[" .. i .. "]"
-    claim_ifname(plan, wa, lk.ia, what); claim_ifname(plan, wb, lk.ib, what)
+    claim_ifname(plan, wa, lk.ia, what)
+    if not macvlan then claim_ifname(plan, wb, lk.ib, what) end
     claim_addrs(plan, wa, lk.ipa, i); claim_addrs(plan, wb, lk.ipb, i)
     plan.links[#plan.links + 1] = lk
   end
@@ -411,6 +418,20 @@ local function make_tunnel(plan, ledger, l, nsa, master)
   for _, cidr in ipairs(l.ipa) do addr.add(l.ia, cidr, {ns = nsa}) end
 end
 
+-- make_macvlan makes a macvlan link (bridge mode) on the parent device
+-- l.ib in b's namespace, moves it into a and names it l.ia: nodes on one
+-- parent reach each other, and the parent's network.
+local function make_macvlan(plan, ledger, l, nsa, nsb, master)
+  local link, addr = loaded.link, loaded.addr
+  local tmp = "mv" .. math.random(1e8)
+  local index = link.add{ns = nsb, name = tmp, type = "macvlan", parent = l.ib, mode = "bridge"}
+  if nsb == ledger:host() then ledger:host_link(tmp, index) end
+  link.set(tmp, {ns = nsb, move_to = nsa})
+  link.set(tmp, {ns = nsa, name = l.ia, mtu = l.mtu, master = master, up = true})
+  if l.shape then link.shape(l.ia, with_ns(l.shape, nsa)) end
+  for _, cidr in ipairs(l.ipa) do addr.add(l.ia, cidr, {ns = nsa}) end
+end
+
 -- make_link makes one link of plan: the veth pair (each end born in its
 -- namespace), its masters, addresses and shaping.
 local function make_link(plan, ledger, l)
@@ -422,6 +443,7 @@ local function make_link(plan, ledger, l)
     return node and node.bridge or nil
   end
   if l.cross then return make_tunnel(plan, ledger, l, nsa, master(l.a)) end
+  if l.kind == "macvlan" then return make_macvlan(plan, ledger, l, nsa, nsb, master(l.a)) end
   local index = link.add{ns = nsa, name = l.ia, type = "veth", peer = l.ib, peer_ns = nsb, mtu = l.mtu,
     master = master(l.a), up = true}
   if nsa == host then ledger:host_link(l.ia, index) end
@@ -819,7 +841,7 @@ end
 local live_labs = topo._live
 
 local function link_key(l)
-  return l.a .. ":" .. l.ia .. "|" .. l.b .. ":" .. l.ib .. "|" .. tostring(l.mtu)
+  return l.a .. ":" .. l.ia .. "|" .. l.b .. ":" .. l.ib .. "|" .. tostring(l.mtu) .. "|" .. tostring(l.kind)
 end
 
 local function link_name(l)
@@ -910,7 +932,7 @@ local function changes_between(old, new)
       add(4, "add", "link", link_name(l), shape_words(l.shape), function(lg) make_link(new, lg, l) end)
     else
       local sides = {a = {l.ia, l.ipa}, b = {l.ib, l.ipb}}
-      if l.cross then sides.b = nil end
+      if l.cross or l.kind == "macvlan" then sides.b = nil end
       for side, dev in pairs(sides) do
         local node = side == "a" and l.a or l.b
         local h = end_ns(new, ledger, node)

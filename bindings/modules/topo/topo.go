@@ -37,7 +37,7 @@ func Module() *vocab.Module {
 			"Spec: `{prefix=, keep=, hosts=, routers=, switches=, links=, place=, machines=, machine=}`. hosts, routers and switches are lists of " +
 			"names or maps name → options (`gw = \"10.0.1.1\"` for a default route, `routes = {{dst=, via=, dev=}, …}`, " +
 			"`host = true` for a switch). A link is `{\"a\", \"b\", ip = {\"10.0.0.1/24\", \"10.0.0.2/24\"}, mtu=}`, with link.shape's fields " +
-			"(`rate = \"10mbit\", delay = \"20ms\", loss = 1`, …) to shape both ends' egress; an " +
+			"(`rate = \"10mbit\", delay = \"20ms\", loss = 1`, …) to shape both ends' egress, and `kind = \"macvlan\"` for a macvlan (bridge mode) on the parent device the second end names (`{\"h1\", \"host:eth0\", kind = \"macvlan\"}`); an " +
 			"end may name its interface (`\"a:eth5\"`); interfaces are eth0, eth1, … on hosts and routers and p1, p2, … " +
 			"on switches (`PREFIX..SWITCH..p1`, … for a switch in the shell's namespace), and on the host side `PREFIX..PEER`. Namespaces are named `PREFIX..NODE`.\n\n" +
 			"A lab `t` has `t.hosts`, `t.routers`, `t.switches`, `t.nodes` (by name), `t.prefix`, `t:down()` and " +
