@@ -73,7 +73,7 @@ func Module() *vocab.Module {
 }, function(lab)
   print(lab.hosts.a.kind, lab.hosts.a:addr())
 end)`},
-			{Name: "plan", Args: "(spec [, {machine=}])", Returns: "{{op=, what=, name=, detail=}…}",
+			{Name: "plan", Args: "(spec [, {machine=}])", Opts: machineOpts("topo.plan"), Returns: "{{op=, what=, name=, detail=}…}",
 				Doc: "Returns the changes that would turn what exists for the spec's prefix (a lab of this nsh, or one on " +
 					"disk) into the spec — nodes, links, addresses, routes and shaping to add, change or remove — without making any.",
 				Example: `local spec = {prefix = "ex-plan-" .. math.random(1e6) .. "-", hosts = {"a", "b"},
@@ -82,7 +82,7 @@ print(#topo.plan(spec))
 local lab = topo.apply(spec)
 print(#topo.plan(spec))
 lab:down()`},
-			{Name: "apply", Args: "(spec [, {machine=}])", Returns: "lab, changes",
+			{Name: "apply", Args: "(spec [, {machine=}])", Opts: machineOpts("topo.apply"), Returns: "lab, changes",
 				Doc: "Makes the changes topo.plan(spec) lists, building the lab when none exists, so re-running an edited " +
 					"lab script converges the live lab; applying the same spec twice changes nothing.",
 				Example: `local spec = {prefix = "ex-apply-" .. math.random(1e6) .. "-", hosts = {"a", "b"},
@@ -115,6 +115,14 @@ print(ok, err.op)`},
 		},
 		Lua: "topo.lua",
 	}
+}
+
+// machineOpts declares the options of topo.plan and topo.apply (read by
+// topo.lua).
+func machineOpts(fn string) *vocab.OptSet {
+	return &vocab.OptSet{Func: fn, Arg: 2, Opts: []vocab.Opt{
+		{Name: "machine", Kind: vocab.String, Doc: "the machine whose part of a placed spec to plan or build"},
+	}}
 }
 
 // topoCheck is topo._check(kind, value): it returns nil when value is a
