@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	"github.com/nsh-lua/nsh/bindings/core/netns"
@@ -280,7 +281,7 @@ func topoLedgerSaveSpec(L *lua.LState) int {
 // (kept: this process's exit leaves it) and its spec, or nil.
 func topoAttach(L *lua.LState) int {
 	dir, prefix := L.CheckString(1), L.CheckString(2)
-	l, err := netconf.LoadLedger(dir, prefix)
+	l, err := loadLedger(dir, prefix)
 	if err != nil {
 		e := vocab.NewError("topo.attach", prefix, err)
 		if errors.Is(err, os.ErrNotExist) {
@@ -297,6 +298,18 @@ func topoAttach(L *lua.LState) int {
 	pushLedger(L, t)
 	L.Push(spec)
 	return 2
+}
+
+// loadLedger loads a lab's ledger, first checking that its file is there:
+// LoadLedger would leave a lock file behind for a lab that never was.
+func loadLedger(dir, prefix string) (*netconf.Ledger, error) {
+	if strings.ContainsAny(prefix, "/\x00") || strings.HasPrefix(prefix, ".") || prefix == "" {
+		return netconf.LoadLedger(dir, prefix) // refused with its own message
+	}
+	if _, err := os.Stat(filepath.Join(dir, prefix+".json")); err != nil {
+		return nil, fmt.Errorf("lab ledger: no lab %q in %s: %w", prefix, dir, unix.ENOENT)
+	}
+	return netconf.LoadLedger(dir, prefix)
 }
 
 // topoList is topo._list(dir): the labs kept in dir.
