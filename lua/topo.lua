@@ -885,6 +885,21 @@ local function changes_between(old, new)
     changes[#changes + 1] = {op = op, what = what, name = name, detail = detail, _rank = rank, _seq = #changes}
     actions[#changes] = fn
   end
+  -- one dump of links and one of addresses per namespace, not per link
+  local views = {}
+  local function view(h)
+    if views[h] then return views[h] end
+    local v = {links = {}, addrs = {}}
+    for _, k in ipairs(loaded.link.list{ns = h}) do v.links[k.name] = true end
+    for _, a in ipairs(loaded.addr.list{ns = h}) do
+      if a.scope == "global" then
+        v.addrs[a.dev] = v.addrs[a.dev] or {}
+        table.insert(v.addrs[a.dev], a.address)
+      end
+    end
+    views[h] = v
+    return v
+  end
   local op = old and old._plan or {nodes = {}, order = {}, links = {}}
   local ledger = old and old._ledger
   local kept = {}
@@ -926,8 +941,7 @@ local function changes_between(old, new)
   end
   for _, l in ipairs(new.links) do
     local ol = old_links[link_key(l)]
-    local exists = ol and kept[l.a] and kept[l.b] and
-      pcall(loaded.link.get, l.ia, {ns = end_ns(new, ledger, l.a)})
+    local exists = ol and kept[l.a] and kept[l.b] and view(end_ns(new, ledger, l.a)).links[l.ia]
     if not exists then
       add(4, "add", "link", link_name(l), shape_words(l.shape), function(lg) make_link(new, lg, l) end)
     else
@@ -936,7 +950,7 @@ local function changes_between(old, new)
       for side, dev in pairs(sides) do
         local node = side == "a" and l.a or l.b
         local h = end_ns(new, ledger, node)
-        local have = set_of(global_addrs(h, dev[1]))
+        local have = set_of(view(h).addrs[dev[1]] or {})
         local wantset = set_of(dev[2])
         for cidr in pairs(have) do
           if not wantset[cidr] then
