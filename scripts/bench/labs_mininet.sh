@@ -3,8 +3,10 @@
 # the same tree topology: depth D, fanout F (default 2 and 4: 16 hosts, 5
 # switches), every link shaped to 10 Mbit/s, all hosts in 10.0.0.0/8.
 # Mininet (needs bridge-utils for LinuxBridge): LinuxBridge switches, no
-# controller, TCLink(bw=10); its
-# fixLimits() (host-wide sysctls) is never called and `mn -c` never run.
+# controller, TCLink(bw=10); `mn -c` is never run. Mininet() calls its
+# fixLimits(), which raises host-wide sysctls (socket buffers, ARP cache,
+# pty.max): the script saves every one it touches before and writes the
+# old values back after each Mininet run.
 # nsh: topo.up with the same tree, rate = "10mbit" on each link. Each side
 # builds, pings every ordered pair of hosts once, and tears down; the two
 # run interleaved for several rounds. Prints, does not assert.
@@ -35,21 +37,34 @@ from mininet.link import TCLink
 from mininet.log import setLogLevel
 setLogLevel('error')
 depth, fanout = int(sys.argv[1]), int(sys.argv[2])
+# the sysctls Mininet's fixLimits() changes, saved to be put back
+KEYS = ['fs/file-max', 'net/core/wmem_max', 'net/core/rmem_max', 'net/ipv4/tcp_rmem', 'net/ipv4/tcp_wmem',
+        'net/core/netdev_max_backlog', 'net/ipv4/neigh/default/gc_thresh1', 'net/ipv4/neigh/default/gc_thresh2',
+        'net/ipv4/neigh/default/gc_thresh3', 'net/ipv4/route/max_size', 'kernel/pty/max']
+saved = {k: open('/proc/sys/' + k).read() for k in KEYS}
+def restore():
+    for k, v in saved.items():
+        if open('/proc/sys/' + k).read() != v:
+            with open('/proc/sys/' + k, 'w') as f:
+                f.write(v)
 t0 = time.time()
-net = Mininet(topo=TreeTopo(depth=depth, fanout=fanout), switch=LinuxBridge, controller=None,
+try:
+  net = Mininet(topo=TreeTopo(depth=depth, fanout=fanout), switch=LinuxBridge, controller=None,
               link=partial(TCLink, bw=10), autoSetMacs=True, waitConnected=False)
-net.start()
-t1 = time.time()
-lost = 0
-for a in net.hosts:
-    for b in net.hosts:
-        if a is not b:
-            out = a.cmd('ping -c1 -W2 %s' % b.IP())
-            if ' 0% packet loss' not in out:
-                lost += 1
-t2 = time.time()
-net.stop()
-t3 = time.time()
+  net.start()
+  t1 = time.time()
+  lost = 0
+  for a in net.hosts:
+      for b in net.hosts:
+          if a is not b:
+              out = a.cmd('ping -c1 -W2 %s' % b.IP())
+              if ' 0% packet loss' not in out:
+                  lost += 1
+  t2 = time.time()
+  net.stop()
+  t3 = time.time()
+finally:
+  restore()
 print("mininet %d %.3f %.3f %.3f %d" % (len(net.hosts), t1 - t0, t2 - t1, t3 - t2, lost))
 PY
 
