@@ -146,7 +146,7 @@ func TestTopoDownAtClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code := `
+	code := `topo.labs_dir = "` + testutil.TempDir(t) + `"
 lab = topo.up{prefix = "` + prefix + `", hosts = {"a"}, links = {{"host", "a", ip = {"10.214.0.1/30", "10.214.0.2/30"}}}}
 keep = topo.up{prefix = "` + kept + `", keep = true, hosts = {"a"}}`
 	if err := rt.DoString(context.Background(), code, "close"); err != nil {

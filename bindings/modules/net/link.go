@@ -77,7 +77,7 @@ func Link() *vocab.Module {
 			"(as `ip netns` keeps them), a namespace handle, a pid or any other namespace form; without it the call acts in the shell's own " +
 			"network namespace. Sockets are opened inside the namespace: no thread moves. Records read like " +
 			"`ip -j link show`: `{name, index, type, mtu, state, flags, address, master, peer, group}`.",
-		Funcs: []vocab.Func{
+		Funcs: append([]vocab.Func{
 			{Name: "add", Args: "{name=, type=, ns=, …}", Returns: "index", Fn: linkAdd, Opts: linkAddOpts,
 				Doc:   "Creates a link of a type and returns its index; options that do not apply to the type are refused.",
 				Equiv: "ip link add NAME type veth peer name P netns NS",
@@ -118,7 +118,7 @@ netns.del(lab)`},
 netns.add(lab)
 for _, l in ipairs(link.list{ns = lab}) do print(l.name, l.state) end
 netns.del(lab)`},
-		},
+		}, shapeFuncs...),
 	}
 }
 
