@@ -124,7 +124,7 @@ func wrap(locals []string, body string) string {
 func (r *Runtime) compileEntry(code, name string) (*lua.LFunction, error) {
 	body := "return " + code
 	if _, err := parse.Parse(strings.NewReader(body), name); err != nil {
-		if _, err := parse.Parse(strings.NewReader(code), name); err != nil {
+		if _, err := compat.Compile(strings.NewReader(code), "="+name); err != nil {
 			return nil, syntaxError(err)
 		}
 		body = code
