@@ -16,19 +16,21 @@ import (
 // A new such function without a case here fails the test.
 func TestStringForOptionsSuggestsTheTable(t *testing.T) {
 	calls := map[string]string{
-		"link.add":   `link.add("lab")`,
-		"link.set":   `link.set("lo", "lab")`,
-		"link.del":   `link.del("lo", "lab")`,
-		"link.get":   `link.get("lo", "lab")`,
-		"link.list":  `link.list("lab")`,
-		"addr.add":   `addr.add("lo", "10.0.0.1/24", "lab")`,
-		"addr.del":   `addr.del("lo", "10.0.0.1/24", "lab")`,
-		"addr.list":  `addr.list("lo", "lab")`,
-		"route.add":  `route.add("lab")`,
-		"route.del":  `route.del("lab")`,
-		"route.list": `route.list("lab")`,
-		"route.get":  `route.get("10.0.0.1", "lab")`,
-		"net.sysctl": `net.sysctl("net.ipv4.ip_forward", "1", "lab")`,
+		"link.add":     `link.add("lab")`,
+		"link.set":     `link.set("lo", "lab")`,
+		"link.del":     `link.del("lo", "lab")`,
+		"link.get":     `link.get("lo", "lab")`,
+		"link.list":    `link.list("lab")`,
+		"addr.add":     `addr.add("lo", "10.0.0.1/24", "lab")`,
+		"addr.del":     `addr.del("lo", "10.0.0.1/24", "lab")`,
+		"addr.list":    `addr.list("lo", "lab")`,
+		"route.add":    `route.add("lab")`,
+		"route.del":    `route.del("lab")`,
+		"route.list":   `route.list("lab")`,
+		"route.get":    `route.get("10.0.0.1", "lab")`,
+		"net.sysctl":   `net.sysctl("net.ipv4.ip_forward", "1", "lab")`,
+		"link.shape":   `link.shape("lo", "lab")`,
+		"link.unshape": `link.unshape("lo", "lab")`,
 	}
 	spec := map[string]string{"link.add": "{name = …, type = …, …}", "route.add": "{dst = …, …}", "route.del": "{dst = …, …}"}
 	for _, e := range allEntries() {
