@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nsh-lua/nsh/bindings/compat"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -13,7 +14,8 @@ import (
 // (L.CheckString, L.ArgError) becomes the one error value naming that
 // function, whether it was called as a field, a method or through pcall;
 // errors raised by Lua code the function called back pass through as they
-// are. On a state nsh does not own (owned false), a function that would
+// are. Lua the function calls back cannot yield across it (compat.NoYield).
+// On a state nsh does not own (owned false), a function that would
 // move the calling thread refuses instead.
 func Wrap(name string, f Func, owned bool) lua.LGFunction {
 	if !owned && f.Thread {
@@ -24,6 +26,10 @@ func Wrap(name string, f Func, owned bool) lua.LGFunction {
 	short := name[strings.LastIndexAny(name, ".:")+1:]
 	fn := f.Fn
 	return func(L *lua.LState) int {
+		// Lua that an nsh function calls back (ns.with's function, an
+		// ns.list predicate, topo.with's) must not yield across it.
+		release := compat.NoYield(L)
+		defer release()
 		defer func() {
 			if r := recover(); r != nil {
 				panic(asNshError(L, r, short, name))

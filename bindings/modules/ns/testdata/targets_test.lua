@@ -105,3 +105,17 @@ function test_forms_refused_where_meaningless(t)
   assert(not ok and err.arg == 1, tostring(err))
   uts:close()
 end
+
+-- A coroutine cannot yield across an nsh call that runs Lua (ns.with's
+-- function): it is a clean error, and the coroutine and the shell go on.
+function test_no_yield_across_nsh_calls(t)
+  local co = coroutine.create(function()
+    ns.with({}, function() coroutine.yield(1) end)
+  end)
+  local ok, err = coroutine.resume(co)
+  assert(not ok and tostring(err):find("attempt to yield across an nsh call", 1, true), tostring(err))
+  local list = ns.list(function(r) return r.type == "uts" end)
+  assert(#list > 0)
+  local co2 = coroutine.wrap(function() coroutine.yield(5) return 6 end)
+  assert(co2() == 5 and co2() == 6)
+end
