@@ -36,8 +36,10 @@ function test_rate_shapes_both_ends_and_tcp_runs_near_it(t)
   server:kill() -- done with its one test, or never reached
   server:wait()
   assert(r.code == 0, "iperf3: " .. tostring(r.stdout) .. tostring(r.stderr))
-  local recv = r.stdout:match('"sum_received"%s*:%s*{.-"bits_per_second"%s*:%s*([%d.e+]+)')
-  local mbit = tonumber(recv) / 1e6
+  local ok, report = pcall(nsh.json.decode, r.stdout)
+  local recv = ok and type(report) == "table" and report["end"] and report["end"].sum_received
+  if not recv then t:fatal("iperf3 -J printed no sum_received: " .. tostring(r.stdout):sub(1, 400)) end
+  local mbit = recv.bits_per_second / 1e6
   t:log(string.format("TCP through a 20mbit link: %.2f Mbit/s", mbit))
   if mbit < 14 or mbit > 21 then t:fatal(string.format("throughput %.2f Mbit/s is not near 20", mbit)) end
 end
