@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -96,6 +97,10 @@ func TestREPLCtrlDTearsDownLabs(t *testing.T) {
 	t.Cleanup(func() {
 		for _, n := range []string{prefix + "a", prefix + "b", kept + "a"} {
 			netns.Del(n)
+		}
+		// the kept lab's ledger and spec, which topo keeps on disk
+		for _, f := range []string{kept + ".json", "." + kept + ".lock", "." + kept + ".spec.json"} {
+			os.Remove(filepath.Join("/run/nsh/labs", f))
 		}
 	})
 	term := startTerminal(t, "XDG_STATE_HOME="+testutil.TempDir(t), "TERM=xterm")
