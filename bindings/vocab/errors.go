@@ -50,7 +50,7 @@ func (e *Error) cause() string {
 		msg = e.Err.Error()
 	}
 	if e.Arg > 0 {
-		return "bad argument #" + itoa(e.Arg) + " (" + msg + ")"
+		return "bad argument #" + strconv.Itoa(e.Arg) + " (" + msg + ")"
 	}
 	return msg
 }
@@ -199,11 +199,4 @@ func OptionError(L *lua.LState, op string, n int, key, msg string) int {
 	e := &Error{Op: op, Arg: n, Option: key, Err: errors.New(msg)}
 	L.Error(Value(L, e), 1)
 	return 0
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

@@ -35,21 +35,28 @@ type Notifier interface {
 
 const hostKey = "nsh.host"
 
-// SetHost records h as the owner of L.
-func SetHost(L *lua.LState, h Host) {
+// setRegistry keeps a Go value in L's registry under key.
+func setRegistry(L *lua.LState, key string, v any) {
 	ud := L.NewUserData()
-	ud.Value = h
-	L.SetField(L.Get(lua.RegistryIndex), hostKey, ud)
+	ud.Value = v
+	L.SetField(L.Get(lua.RegistryIndex), key, ud)
 }
+
+// fromRegistry returns the Go value kept under key, nil when there is none.
+func fromRegistry(L *lua.LState, key string) any {
+	if ud, ok := L.GetField(L.Get(lua.RegistryIndex), key).(*lua.LUserData); ok {
+		return ud.Value
+	}
+	return nil
+}
+
+// SetHost records h as the owner of L.
+func SetHost(L *lua.LState, h Host) { setRegistry(L, hostKey, h) }
 
 // HostOf returns the runtime that owns L, or nil for a state nsh was
 // attached to.
 func HostOf(L *lua.LState) Host {
-	ud, ok := L.GetField(L.Get(lua.RegistryIndex), hostKey).(*lua.LUserData)
-	if !ok {
-		return nil
-	}
-	h, _ := ud.Value.(Host)
+	h, _ := fromRegistry(L, hostKey).(Host)
 	return h
 }
 
@@ -73,18 +80,10 @@ func Untrack(L *lua.LState, c io.Closer) {
 const modulesKey = "nsh.modules"
 
 // SetModules records the module set opened in L, for help and completion.
-func SetModules(L *lua.LState, s Set) {
-	ud := L.NewUserData()
-	ud.Value = s
-	L.SetField(L.Get(lua.RegistryIndex), modulesKey, ud)
-}
+func SetModules(L *lua.LState, s Set) { setRegistry(L, modulesKey, s) }
 
 // ModulesOf returns the module set opened in L.
 func ModulesOf(L *lua.LState) Set {
-	ud, ok := L.GetField(L.Get(lua.RegistryIndex), modulesKey).(*lua.LUserData)
-	if !ok {
-		return nil
-	}
-	s, _ := ud.Value.(Set)
+	s, _ := fromRegistry(L, modulesKey).(Set)
 	return s
 }
