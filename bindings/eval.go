@@ -110,9 +110,9 @@ func (r *Runtime) call(fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, err
 }
 
 // traceback is the message handler: it records where the error was raised
-// and passes the value on unchanged.
+// and passes the value on, reworded as lua5.1 words the VM's messages.
 func (r *Runtime) traceback(L *lua.LState) int {
-	v := L.Get(1)
+	v := compat.Reword(L, L.Get(1))
 	if r.scope != nil && r.depth == 1 {
 		r.scope.closeOpen() // the entry itself is failing, not a call inside it
 	}

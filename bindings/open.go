@@ -22,14 +22,16 @@ func (r *Runtime) open() error {
 	installCollect(L)
 	load := registerModules(L, r.modules, true)
 	mt := L.NewTable()
-	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+	index := L.NewFunction(func(L *lua.LState) int {
 		name, ok := L.Get(2).(lua.LString)
 		if !ok {
 			return 0
 		}
 		L.Push(load(L, string(name)))
 		return 1
-	}))
+	})
+	compat.PureIndex(L, index) // loading a module twice gives the same table
+	mt.RawSetString("__index", index)
 	L.SetMetatable(L.G.Global, mt)
 	L.SetMetatable(loadedTable(L), mt)
 	return nil

@@ -125,7 +125,7 @@ func linkIntrinsics(p *lua.FunctionProto) bool {
 // else, and "attempt to concatenate a nil value" when there is none.
 func concat(L *lua.LState) int {
 	n := L.GetTop()
-	acc := L.Get(n)
+	acc, accArg := L.Get(n), n // accArg: the argument acc is, 0 once joined
 	for i := n - 1; i >= 1; i-- {
 		lhs := L.Get(i)
 		if isStringy(lhs) && isStringy(acc) {
@@ -138,7 +138,7 @@ func concat(L *lua.LState) int {
 				b.WriteString(stringOf(L.Get(k)))
 			}
 			b.WriteString(stringOf(acc))
-			acc = lua.LString(b.String())
+			acc, accArg = lua.LString(b.String()), 0
 			i = j
 			continue
 		}
@@ -147,21 +147,30 @@ func concat(L *lua.LState) int {
 			mm = L.GetMetaField(acc, "__concat")
 		}
 		if mm == lua.LNil {
-			bad := lhs
+			bad, arg := lhs, i
 			if isStringy(lhs) {
-				bad = acc
+				bad, arg = acc, accArg
 			}
-			L.RaiseError("attempt to concatenate a %s value", bad.Type().String())
+			L.RaiseError("attempt to concatenate %s", concatOperandOf(L, arg, bad))
 		}
 		L.Push(mm)
 		L.Push(lhs)
 		L.Push(acc)
 		L.Call(2, 1)
-		acc = L.Get(-1)
+		acc, accArg = L.Get(-1), 0
 		L.Pop(1)
 	}
 	L.Push(acc)
 	return 1
+}
+
+// concatOperandOf describes bad, argument arg of concat (0 for a value
+// concat made), as lua5.1 names the operand it could not concatenate.
+func concatOperandOf(L *lua.LState, arg int, bad lua.LValue) string {
+	if arg == 0 {
+		return describe("", "", bad.Type().String())
+	}
+	return callerArg(L, arg, bad.Type().String())
 }
 
 func isStringy(v lua.LValue) bool {

@@ -177,11 +177,11 @@ func stringArith(event string, op func(a, b float64) float64) lua.LGFunction {
 				return 1
 			}
 		}
-		bad := a
+		bad, arg := a, 1
 		if okA {
-			bad = b
+			bad, arg = b, 2
 		}
-		L.RaiseError("attempt to perform arithmetic on a %s value", bad.Type().String())
+		L.RaiseError("attempt to perform arithmetic on %s", metaOperand(L, arg, bad.Type().String()))
 		return 0
 	}
 }

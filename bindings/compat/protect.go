@@ -19,6 +19,7 @@ func (p *protector) call(L *lua.LState, handler lua.LValue) int {
 	saved := hasErrorFunc(L)
 	below := topUpvalue(L)
 	h := L.NewFunction(func(L *lua.LState) int {
+		L.Replace(1, Reword(L, L.Get(1)))
 		if handler != nil {
 			L.Insert(handler, 1)
 			L.Call(L.GetTop()-1, 1)

@@ -107,7 +107,12 @@ func installCoroutine(L *lua.LState) {
 			L.Push(lua.LString(msg))
 			return 2
 		}
-		return resume.GFunction(L)
+		hookPanic(th)
+		n := resume.GFunction(L)
+		if top := L.GetTop(); n >= 2 && th.Dead && L.Get(top-n+1) == lua.LFalse {
+			L.Replace(top-n+2, rewordDead(L, th, L.Get(top-n+2)))
+		}
+		return n
 	}))
 	co.RawSetString("wrap", L.NewFunction(func(L *lua.LState) int {
 		L.CheckFunction(1)
@@ -128,6 +133,7 @@ func wrapped(L *lua.LState, resume *lua.LFunction, th lua.LValue) int {
 	if msg := cannotResume(L, th.(*lua.LState)); msg != "" {
 		L.Error(lua.LString(msg), 0)
 	}
+	hookPanic(th.(*lua.LState))
 	n := L.GetTop()
 	L.Push(resume)
 	L.Push(th)
@@ -136,7 +142,8 @@ func wrapped(L *lua.LState, resume *lua.LFunction, th lua.LValue) int {
 	}
 	L.Call(n+1, lua.MultRet)
 	if L.Get(n+1) != lua.LTrue {
-		L.Error(L.Get(n+2), 0)
+		// lua5.1 adds where the wrapped function was called to a message
+		L.Error(rewordDead(L, th.(*lua.LState), L.Get(n+2)), 1)
 	}
 	return L.GetTop() - n - 1
 }
