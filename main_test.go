@@ -107,6 +107,7 @@ func writeScript(t *testing.T, name, body string) string {
 func TestCLI(t *testing.T) {
 	script := writeScript(t, "args.lua", "print(arg[0] == SELF, arg[1], arg[2], #arg, select('#', ...), ...)\n")
 	failing := writeScript(t, "fail.lua", "local function inner() error('boom') end\ninner()\n")
+	nameFail := writeScript(t, "names.lua", "local t = {}\nprint(t.a.b)\n")
 	cases := []struct {
 		name   string
 		stdin  string
@@ -124,6 +125,8 @@ func TestCLI(t *testing.T) {
 		{"-- ends options", "", []string{"--", script, "-e"}, "false\t-e\tnil\t1\t1\t-e\n", "", 0},
 		{"error", "", []string{failing}, "", "fail.lua:1: boom", 1},
 		{"error has traceback", "", []string{failing}, "", "stack traceback:", 1},
+		{"error names the variable", "", []string{nameFail}, "", "names.lua:2: attempt to index field 'a' (a nil value)", 1},
+		{"-e error names the global", "", []string{"-e", "undefinedfn()"}, "", "(command line):1: attempt to call global 'undefinedfn' (a nil value)", 1},
 		{"os.exit", "", []string{"-e", "os.exit(3)"}, "", "", 3},
 		{"os.exit after print", "", []string{"-e", "print('bye') os.exit(true)"}, "bye\n", "", 0},
 		{"os.exit beats pcall", "", []string{"-e", "pcall(os.exit, 4) print('not reached')"}, "", "", 4},

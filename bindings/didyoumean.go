@@ -4,7 +4,6 @@ import (
 	"errors"
 	"regexp"
 	"sort"
-	"strings"
 
 	"github.com/nsh-lua/nsh/bindings/vocab"
 	lua "github.com/yuin/gopher-lua"
@@ -13,20 +12,32 @@ import (
 // callOfField matches a call of a table's field: t.f(…), t.f{…}, t.f"…".
 var callOfField = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*[({"'\[]`)
 
-// explain turns gopher-lua's "attempt to call a non-function object",
-// raised by an entry that calls a function a module does not have, into
+// callOfNil matches the message of a call of a missing field, as lua5.1
+// words it (and nsh does), or gopher-lua's own words for a call of a value
+// it could not name.
+var callOfNil = regexp.MustCompile(`attempt to call (?:field '([^']*)' \(a nil value\)|a non-function object)`)
+
+// explain turns "attempt to call field 'ad' (a nil value)", raised by an
+// entry that calls a function a module does not have, into
 // "netns.ad: no such function (did you mean netns.add?)".
 //
 // Reading a missing field still gives nil, as in plain Lua (scripts test
-// `if netns.foo then`); gopher-lua's message does not name what was
-// called, so the entry's text is searched for a call t.f where t is a
-// table (a module, a kept local or any global table) without a field f.
+// `if netns.foo then`); the message names the field, not the table, so
+// the entry's text is searched for a call t.f where t is a table (a
+// module, a kept local or any global table) without a field f.
 func (r *Runtime) explain(L *lua.LState, code string, err error) error {
 	var le *LuaError
-	if !errors.As(err, &le) || !strings.Contains(le.Message, "attempt to call a non-function object") {
+	if !errors.As(err, &le) {
+		return err
+	}
+	called := callOfNil.FindStringSubmatch(le.Message)
+	if called == nil {
 		return err
 	}
 	for _, m := range callOfField.FindAllStringSubmatch(code, -1) {
+		if called[1] != "" && called[1] != m[2] {
+			continue
+		}
 		t, ok := r.entryValue(L, m[1]).(*lua.LTable)
 		if !ok || t.RawGetString(m[2]) != lua.LNil {
 			continue

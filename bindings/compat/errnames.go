@@ -216,14 +216,13 @@ func replay(L *lua.LState, fn *lua.LFunction, pc, reg, depth int) (lua.LValue, b
 		if name, ok := constString(p, in.bx); ok && fn.Env != nil {
 			return pureField(L, fn.Env, lua.LString(name), 0)
 		}
-	case lua.OP_GETTABLEKS, lua.OP_SELF:
-		if in.c&kBit == 0 || in.op == lua.OP_SELF && reg != in.a {
+	case lua.OP_GETTABLE, lua.OP_GETTABLEKS, lua.OP_SELF:
+		k := in.c &^ kBit
+		if in.c&kBit == 0 || k >= len(p.Constants) || in.op == lua.OP_SELF && reg != in.a {
 			return nil, false
 		}
-		name, ok := constString(p, in.c&^kBit)
-		t, known := replay(L, fn, at, in.b, depth+1)
-		if ok && known {
-			return pureField(L, t, lua.LString(name), 0)
+		if t, known := replay(L, fn, at, in.b, depth+1); known {
+			return pureField(L, t, p.Constants[k], 0)
 		}
 	}
 	return nil, false
