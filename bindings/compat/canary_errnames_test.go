@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -97,4 +98,19 @@ func mustParse(t *testing.T, src string) []ast.Stmt {
 		t.Fatal(err)
 	}
 	return chunk
+}
+
+// TestHookPanicOnce checks that hooking a coroutine's Panic at every
+// resume wraps it once, not once per resume (which would allocate).
+func TestHookPanicOnce(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	th, _ := L.NewThread()
+	hookPanic(th)
+	if reflect.ValueOf(th.Panic).Pointer() != hookCode {
+		t.Fatal("hookPanic does not recognise its own hook")
+	}
+	if n := testing.AllocsPerRun(100, func() { hookPanic(th) }); n != 0 {
+		t.Fatalf("hooking a hooked coroutine allocates %v times", n)
+	}
 }

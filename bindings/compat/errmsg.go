@@ -39,7 +39,7 @@ type regReader func(reg int) (lua.LValue, bool)
 // before the frames unwind: level 1 is then the frame that raised.
 func Reword(L *lua.LState, v lua.LValue) lua.LValue {
 	s, ok := v.(lua.LString)
-	if !ok {
+	if !ok || !mayReword(string(s)) {
 		return v
 	}
 	msg := string(s)
@@ -63,7 +63,7 @@ func frameRegs(L *lua.LState, dbg *lua.Debug) regReader {
 // names the variable.
 func rewordDead(L, th *lua.LState, v lua.LValue) lua.LValue {
 	s, ok := v.(lua.LString)
-	if !ok || !th.Dead {
+	if !ok || !th.Dead || !mayReword(string(s)) {
 		return v
 	}
 	fn, pc, ok := deadFrame(th)
@@ -73,6 +73,13 @@ func rewordDead(L, th *lua.LState, v lua.LValue) lua.LValue {
 	return lua.LString(reword(string(s), fn, pc, func(reg int) (lua.LValue, bool) {
 		return replay(L, fn, pc, reg, 0)
 	}))
+}
+
+// mayReword is a quick look for the words of the messages reword knows,
+// so that other errors cost nothing more.
+func mayReword(msg string) bool {
+	return strings.Contains(msg, "attempt to ") || strings.Contains(msg, "cannot perform ") ||
+		strings.HasSuffix(msg, " undefined") || strings.Contains(msg, "for statement ")
 }
 
 // rewordText rewords the messages that need no variable name.
@@ -272,22 +279,26 @@ func hookPanic(th *lua.LState) {
 	if th.Panic == nil || reflect.ValueOf(th.Panic).Pointer() == hookCode {
 		return
 	}
-	th.Panic = panicHook(th.Panic)
+	th.Panic = (&panicHook{next: th.Panic}).panic
 }
 
-var hookCode = reflect.ValueOf(panicHook(nil)).Pointer()
+// hookCode identifies a hooked Panic: every method value of
+// (*panicHook).panic shares its code.
+var hookCode = reflect.ValueOf((&panicHook{}).panic).Pointer()
 
-func panicHook(next func(*lua.LState)) func(*lua.LState) {
-	return func(L *lua.LState) {
-		if s, ok := L.Get(-1).(lua.LString); ok {
-			msg := string(s)
-			if fn, pc, dbg, ok := luaFrame(L, 0); ok {
-				msg = reword(msg, fn, pc, frameRegs(L, dbg))
-			} else {
-				msg = rewordText(msg)
-			}
-			L.Replace(-1, lua.LString(msg))
+// panicHook rewords the message on top of the stack, then panics as
+// before.
+type panicHook struct{ next func(*lua.LState) }
+
+func (h *panicHook) panic(L *lua.LState) {
+	if s, ok := L.Get(-1).(lua.LString); ok && mayReword(string(s)) {
+		msg := string(s)
+		if fn, pc, dbg, ok := luaFrame(L, 0); ok {
+			msg = reword(msg, fn, pc, frameRegs(L, dbg))
+		} else {
+			msg = rewordText(msg)
 		}
-		next(L)
+		L.Replace(-1, lua.LString(msg))
 	}
+	h.next(L)
 }
