@@ -19,6 +19,7 @@ var (
 	reArith   = regexp.MustCompile(`^cannot perform (?:add|sub|mul|div|mod|pow) operation between (\w+) and (\w+)$`)
 	reConcat  = regexp.MustCompile(`^cannot perform concat operation between (\w+) and (\w+)$`)
 	reCompare = regexp.MustCompile(`^(.*:\d+: |)attempt to compare (\w+) with (\w+)$`)
+	reArg     = regexp.MustCompile(`bad argument #(\d+) to ([^ ']+) \(`)
 )
 
 // forMessages are gopher-lua's numeric-for errors and lua5.1's.
@@ -45,7 +46,7 @@ func Reword(L *lua.LState, v lua.LValue) lua.LValue {
 	msg := string(s)
 	fn, pc, dbg, ok := luaFrame(L, 1)
 	if !ok {
-		return lua.LString(rewordText(msg))
+		return lua.LString(rewordGo(msg, L, 2))
 	}
 	return lua.LString(reword(msg, fn, pc, frameRegs(L, dbg)))
 }
@@ -68,7 +69,7 @@ func rewordDead(L, th *lua.LState, v lua.LValue) lua.LValue {
 	}
 	fn, pc, ok := deadFrame(th)
 	if !ok {
-		return lua.LString(rewordText(string(s)))
+		return lua.LString(rewordGo(string(s), th, 0))
 	}
 	return lua.LString(reword(string(s), fn, pc, func(reg int) (lua.LValue, bool) {
 		return replay(L, fn, pc, reg, 0)
@@ -79,7 +80,35 @@ func rewordDead(L, th *lua.LState, v lua.LValue) lua.LValue {
 // so that other errors cost nothing more.
 func mayReword(msg string) bool {
 	return strings.Contains(msg, "attempt to ") || strings.Contains(msg, "cannot perform ") ||
-		strings.HasSuffix(msg, " undefined") || strings.Contains(msg, "for statement ")
+		strings.HasSuffix(msg, " undefined") || strings.Contains(msg, "for statement ") ||
+		strings.Contains(msg, "bad argument #")
+}
+
+// rewordGo rewords msg, raised by a Go function whose caller is L's
+// frame at level caller: an argument error names the function as lua5.1
+// does, quoted, and counts a method's arguments without self.
+func rewordGo(msg string, L *lua.LState, caller int) string {
+	m := reArg.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return rewordText(msg)
+	}
+	n, _ := strconv.Atoi(msg[m[2]:m[3]])
+	name := msg[m[4]:m[5]]
+	if name == "(anonymous)" {
+		name = "?"
+	}
+	if fn, pc, _, ok := luaFrame(L, caller); ok {
+		in := decode(fn.Proto.Code[pc])
+		if in.op == lua.OP_CALL || in.op == lua.OP_TAILCALL {
+			if kind, _ := varName(fn, pc, in.a); kind == "method" {
+				n--
+			}
+		}
+	}
+	if n == 0 {
+		return msg[:m[0]] + "calling '" + name + "' on bad self (" + msg[m[1]:]
+	}
+	return msg[:m[0]] + "bad argument #" + strconv.Itoa(n) + " to '" + name + "' (" + msg[m[1]:]
 }
 
 // rewordText rewords the messages that need no variable name.
@@ -296,7 +325,7 @@ func (h *panicHook) panic(L *lua.LState) {
 		if fn, pc, dbg, ok := luaFrame(L, 0); ok {
 			msg = reword(msg, fn, pc, frameRegs(L, dbg))
 		} else {
-			msg = rewordText(msg)
+			msg = rewordGo(msg, L, 1)
 		}
 		L.Replace(-1, lua.LString(msg))
 	}

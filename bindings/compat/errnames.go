@@ -41,10 +41,10 @@ func decode(i uint32) inst {
 // result).
 func varName(fn *lua.LFunction, pc, reg int) (kind, name string) {
 	p := fn.Proto
-	if n := localName(p, pc, reg); n != "" {
-		if n[0] == '(' { // a for loop's hidden state
-			return "", ""
-		}
+	// A name in parentheses is not the program's: a for loop's hidden
+	// state, or a temporary of nsh's compile-time mends, named by how it
+	// was loaded.
+	if n := localName(p, pc, reg); n != "" && n[0] != '(' {
 		return "local", n
 	}
 	at := lastWrite(p, pc, reg)

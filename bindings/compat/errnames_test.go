@@ -91,6 +91,11 @@ var errCases = []struct{ name, body, lua51, firstRun string }{
 	{"for limit", `for i = 1, "x" do end`, `t:1: 'for' limit must be a number`, ""},
 	{"for initial value", `for i = "a", 2 do end`, `t:1: 'for' initial value must be a number`, ""},
 	{"for step", `for i = 1, 2, {} do end`, `t:1: 'for' step must be a number`, ""},
+	// argument errors of Go functions
+	{"argument error names the function", `math.floor({})`, `t:1: bad argument #1 to 'floor' (number expected, got table)`, ""},
+	{"argument error of a local function", `local f = math.floor; f({})`, `t:1: bad argument #1 to 'f' (number expected, got table)`, ""},
+	{"argument error of a method", `local r = ("x"):rep({})`, `t:1: bad argument #1 to 'rep' (number expected, got table)`, ""},
+	{"argument error on bad self", `local t = {rep = string.rep} t:rep(1)`, `t:1: calling 'rep' on bad self (string expected, got table)`, ""},
 	// messages nsh must leave alone
 	{"error with the VM's words", `error("attempt to call a non-function object")`, `t:1: attempt to call a non-function object`, ""},
 	{"error at level 0", `error("x.lua:1: __len undefined", 0)`, `x.lua:1: __len undefined`, ""},
