@@ -78,7 +78,7 @@ end
 function test_errors_passing_through_keep_their_name(t)
   -- An error raised by Lua code a binding called back is not renamed.
   local _, e = pcall(ns.list, function() return string.rep() end)
-  assert(tostring(e):find("bad argument #1 to rep", 1, true), tostring(e))
+  assert(tostring(e):find("bad argument #1 to 'rep'", 1, true), tostring(e))
 end
 
 function test_error_levels_follow_the_lua_manual(t)
