@@ -176,7 +176,7 @@ function test_process_and_stream_misuse(t)
     {"wait twice", function() assert(p:wait() == 0) end},
     {"kill an exited process", function() p:kill(); p:kill("KILL") end},
     {"ns of an exited process", function() return p:ns("net") end, "no such process"},
-    {"kill NaN", function() return q:kill(nan) end, "bad argument #2"},
+    {"kill NaN", function() return q:kill(nan) end, "bad argument #1 to 'kill'"},
     {"kill -1", function() return q:kill(-1) end, "signal must be an integer from 0 to 64"},
     {"kill 1e9", function() return q:kill(1e9) end, "signal must be an integer from 0 to 64"},
     {"kill inf", function() return q:kill(inf) end, "signal must be an integer from 0 to 64"},
