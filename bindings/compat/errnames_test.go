@@ -206,3 +206,34 @@ func TestErrorNamesWithoutInternals(t *testing.T) {
 		}
 	}
 }
+
+// TestPCallRewords checks compat.PCall, for Go code that runs Lua and
+// handles its error: the message is lua5.1's (recorded with lua5.1), and a
+// failed call in a loop leaves the caller's upvalues shared, as pcall does.
+func TestPCallRewords(t *testing.T) {
+	var out bytes.Buffer
+	L := newState(t, &out)
+	L.SetGlobal("gocall", L.NewFunction(func(L *lua.LState) int {
+		L.Push(L.Get(1))
+		if err := PCall(L, 0, 0); err != nil {
+			L.Push(err.(*lua.ApiError).Object)
+			return 1
+		}
+		return 0
+	}))
+	src := `local n = 0
+local function try(f) if gocall(f) then n = n + 1 end end
+for i = 1, 3 do try(function() local t = {} return t.a.b end) end
+print(n, gocall(function() undefinedfn() end))`
+	proto, err := Compile(strings.NewReader(src), "=t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	L.Push(L.NewFunctionFromProto(proto))
+	if err := L.PCall(0, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := "3\tt:4: attempt to call global 'undefinedfn' (a nil value)\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}

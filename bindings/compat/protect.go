@@ -45,6 +45,23 @@ func (p *protector) call(L *lua.LState, handler lua.LValue) int {
 	return 2
 }
 
+// PCall is L.PCall(nargs, nret, nil) for Go code that runs Lua and
+// handles its error (topo's ledger:guard): the error value comes back in
+// lua5.1's words (Reword), and only the upvalues of the frames the error
+// unwinds are closed, as nsh's pcall does (gopher-lua #448).
+func PCall(L *lua.LState, nargs, nret int) error {
+	saved := hasErrorFunc(L)
+	below := topUpvalue(L)
+	h := L.NewFunction(func(L *lua.LState) int {
+		L.Replace(1, Reword(L, L.Get(1)))
+		closeUpvaluesAbove(L, below)
+		return 1
+	})
+	err := L.PCall(nargs, nret, h)
+	setHasErrorFunc(L, saved)
+	return err
+}
+
 // pcall is Lua's pcall(f, ...).
 func (p *protector) pcall(L *lua.LState) int {
 	L.CheckAny(1)

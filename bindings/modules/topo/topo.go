@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nsh-lua/nsh/bindings/compat"
 	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	"github.com/nsh-lua/nsh/bindings/core/netns"
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
@@ -479,7 +480,7 @@ func topoCall(L *lua.LState, always bool) int {
 	for i := 3; i <= base; i++ {
 		L.Push(L.Get(i))
 	}
-	err := L.PCall(base-2, lua.MultRet, nil)
+	err := compat.PCall(L, base-2, lua.MultRet)
 	if err != nil || always {
 		terr := t.down()
 		if err != nil {
