@@ -237,3 +237,28 @@ print(n, gocall(function() undefinedfn() end))`
 		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
+
+// TestConcatWithoutIntrinsic checks the words for a chunk compiled
+// without the concat intrinsic (gopher-lua's own CONCAT, the fallback when
+// the intrinsic cannot be linked); lua5.1's words, recorded with lua5.1.
+func TestConcatWithoutIntrinsic(t *testing.T) {
+	for body, want := range map[string]string{
+		`local x = {} return x .. "a"`:          `t:1: attempt to concatenate local 'x' (a table value)`,
+		`local a = {} return "x" .. a.b .. "y"`: `t:1: attempt to concatenate field 'b' (a nil value)`,
+		`return "a" .. {} .. "b"`:               `t:1: attempt to concatenate a table value`,
+	} {
+		var out bytes.Buffer
+		L := newState(t, &out)
+		proto, err := compileMended([]byte("print(select(2, pcall(function() "+body+" end)))"), "t", false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		L.Push(L.NewFunctionFromProto(proto))
+		if err := L.PCall(0, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != want+"\n" {
+			t.Errorf("%s: got %q, want %q", body, out.String(), want)
+		}
+	}
+}
