@@ -262,3 +262,20 @@ func TestConcatWithoutIntrinsic(t *testing.T) {
 		}
 	}
 }
+
+// TestXpcallHandlerErrors checks an error inside xpcall's handler: it goes
+// to the handler again, and one that keeps failing ends as "error in error
+// handling" (outputs recorded with lua5.1).
+func TestXpcallHandlerErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		`print(xpcall(error, error))`:                                          "false\terror in error handling\n",
+		`print(xpcall(function() error("x") end, function(m) error("y") end))`: "false\terror in error handling\n",
+		`print(xpcall(function() error("x") end, function(m) if m:find("x") then error("y") end return "handled " .. m end))`: "false\thandled t:1: y\n",
+		`print(xpcall(function() error("x") end, 42))`:                                         "false\terror in error handling\n",
+		`print(xpcall(function() local t; return t.x end, function(m) return "h: " .. m end))`: "false\th: t:1: attempt to index local 't' (a nil value)\n",
+	} {
+		if got, err := runChunk(t, src, "=t"); got != want || err != "" {
+			t.Errorf("%s: got %q (%s), want %q", src, got, err, want)
+		}
+	}
+}

@@ -19,12 +19,12 @@ func (p *protector) call(L *lua.LState, handler lua.LValue) int {
 	saved := hasErrorFunc(L)
 	below := topUpvalue(L)
 	h := L.NewFunction(func(L *lua.LState) int {
-		L.Replace(1, Reword(L, L.Get(1)))
+		msg := Reword(L, L.Get(1))
 		if handler != nil {
-			L.Insert(handler, 1)
-			L.Call(L.GetTop()-1, 1)
+			msg = handle(L, handler, msg, 0)
 		}
 		closeUpvaluesAbove(L, below)
+		L.Push(msg)
 		return 1
 	})
 	release := markNoYield(L, "metamethod/C-call boundary")
@@ -60,6 +60,33 @@ func PCall(L *lua.LState, nargs, nret int) error {
 	err := L.PCall(nargs, nret, h)
 	setHasErrorFunc(L, saved)
 	return err
+}
+
+// handle runs xpcall's handler on msg where the error was raised. An error
+// inside the handler goes to the handler again, as in lua5.1, and past
+// maxGoCalls of them the result is lua5.1's "error in error handling".
+func handle(L *lua.LState, handler, msg lua.LValue, depth int) lua.LValue {
+	if depth >= maxGoCalls {
+		return lua.LString("error in error handling")
+	}
+	below := topUpvalue(L)
+	again := L.NewFunction(func(L *lua.LState) int {
+		v := handle(L, handler, Reword(L, L.Get(1)), depth+1)
+		closeUpvaluesAbove(L, below)
+		L.Push(v)
+		return 1
+	})
+	L.Push(handler)
+	L.Push(msg)
+	if err := L.PCall(1, 1, again); err != nil {
+		if api, ok := err.(*lua.ApiError); ok && api.Object != nil {
+			return api.Object
+		}
+		return lua.LString(err.Error())
+	}
+	v := L.Get(-1)
+	L.Pop(1)
+	return v
 }
 
 // pcall is Lua's pcall(f, ...).
