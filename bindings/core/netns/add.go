@@ -47,29 +47,40 @@ func Add(name string) (*nsfs.Handle, error) {
 // excursions: making named namespaces, and sysctls of other namespaces.
 var worker = osthread.NewWorker(unix.CLONE_NEWNET)
 
-// addHere creates path, then has the worker make the namespace and bind it
-// there; it removes path if that fails.
+// addHere has the worker make the namespace while the calling thread
+// creates path, then bind it there through the file's descriptor; it
+// removes path if that fails. Both steps cost about as much, and they
+// overlap. A namespace made for a name that turns out to exist is dropped
+// when the worker goes home.
 func addHere(path string) (*nsfs.Handle, error) {
-	file, err := createFile(path)
-	if err != nil {
-		return nil, err
-	}
-	defer unix.Close(file)
+	fileReady := make(chan int, 1)
 	var h *nsfs.Handle
-	err = worker.Do(func() (err error) {
-		if err = unshareNet(); err != nil {
+	wait := worker.Start(func() error {
+		err := unshareNet()
+		file := <-fileReady
+		switch {
+		case err != nil:
 			return step("unshare CLONE_NEWNET", err)
+		case file < 0:
+			return nil
 		}
 		h, err = bindSelf(path, file)
 		return err
 	})
-	if err != nil {
+	file, err := createFile(path)
+	fileReady <- file
+	werr := wait()
+	if err != nil { // the job bound nothing: it had no file
+		return nil, err
+	}
+	defer unix.Close(file)
+	if werr != nil {
 		if h != nil { // made and bound, but the worker was stranded
 			h.Close()
 			unix.Unmount(path, unix.MNT_DETACH)
 		}
 		unix.Unlink(path)
-		return nil, err
+		return nil, werr
 	}
 	return h, nil
 }
