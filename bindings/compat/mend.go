@@ -72,6 +72,7 @@ func (m *mender) expr(e ast.Expr) ast.Expr {
 	switch e := e.(type) {
 	case *ast.TableExpr:
 		m.table(e)
+		return m.split(e)
 	case *ast.AttrGetExpr:
 		e.Object, e.Key = m.expr(e.Object), m.expr(e.Key)
 	case *ast.FuncCallExpr:
