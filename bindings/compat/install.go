@@ -65,6 +65,7 @@ func Install(L *lua.LState, h Hooks) {
 		os.RawSetString("clock", L.NewFunction(osClock))
 	}
 	installTable(L)
+	installBase51(L)
 	installPackagePath(L)
 	installDebug(L)
 	installCoroutine(L)
