@@ -15,8 +15,8 @@ func TestDocumentedDifferences(t *testing.T) {
 		nsh       string // what nsh prints
 		lua51     string // what lua5.1 prints, for the record
 	}{
-		{"weak tables are strong",
-			`local w = setmetatable({}, {__mode = "k"}); w[{}] = 1; collectgarbage(); collectgarbage(); print(next(w) ~= nil)`,
+		{"weak entries go at a collection, not in a loop of plain Lua",
+			`local w = setmetatable({}, {__mode = "k"}); w[{}] = 1; local n = 0; while next(w) and n < 200000 do local t = {}; n = n + 1 end; print(next(w) ~= nil)`,
 			"true\n", "false\n"},
 		{"__gc is never called",
 			`local called = false; do local u = newproxy(true); getmetatable(u).__gc = function() called = true end end; collectgarbage(); collectgarbage(); print(called)`,

@@ -20,7 +20,7 @@ func (g *gcState) collect(L *lua.LState) int {
 		L.Push(lua.LNumber(float64(m.HeapAlloc) / 1024))
 		return 1
 	case "collect", "step":
-		runtime.GC()
+		g.weak.sweep()
 		if opt == "step" {
 			L.Push(lua.LTrue) // a cycle finished
 			return 1
@@ -44,4 +44,7 @@ func (g *gcState) collect(L *lua.LState) int {
 }
 
 // gcState keeps the values setpause and setstepmul report back.
-type gcState struct{ pause, stepmul int }
+type gcState struct {
+	pause, stepmul int
+	weak           *weakTables // swept at each collection
+}
