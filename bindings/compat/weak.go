@@ -32,8 +32,10 @@ var (
 	// weakInUse is set once any state has a weak table: until then the
 	// automatic sweep costs one atomic load.
 	weakInUse atomic.Bool
-	// gcCycles counts Go's collection cycles (gcSentinel).
+	// gcCycles counts Go's collection cycles (gcSentinel); sweptAt is its
+	// value at the end of the last sweep of any state.
 	gcCycles    atomic.Uint64
+	sweptAt     atomic.Uint64
 	sentinelRun sync.Once
 )
 
@@ -133,7 +135,7 @@ func SweepWeak(L *lua.LState) {
 // autoSweep sweeps L's weak tables when Go's collector has run a cycle
 // since the last sweep.
 func autoSweep(L *lua.LState) {
-	if !weakInUse.Load() {
+	if !weakInUse.Load() || gcCycles.Load() == sweptAt.Load() {
 		return
 	}
 	if w := stateWeakTables(L); w != nil && len(w.tables) > 0 && gcCycles.Load() != w.seen {
@@ -204,6 +206,7 @@ func (w *weakTables) sweep() {
 		}
 	}
 	w.seen = gcCycles.Load()
+	sweptAt.Store(w.seen)
 }
 
 // takeOut removes the entries with a collectable weak part from each live
