@@ -46,6 +46,7 @@ func (m *mender) stmt(s ast.Stmt) ast.Stmt {
 		mendBlock(s.Else, m)
 	case *ast.NumberForStmt:
 		s.Init, s.Limit, s.Step = m.expr(s.Init), m.expr(s.Limit), m.expr(s.Step)
+		numericFor(s)
 		mendBlock(s.Stmts, m)
 	case *ast.GenericForStmt:
 		m.exprs(s.Exprs)
