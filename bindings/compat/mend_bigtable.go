@@ -43,7 +43,7 @@ const (
 // multi-valued list item is left as it is.
 func (m *mender) split(t *ast.TableExpr) ast.Expr {
 	if len(t.Fields) <= bigTableFields || !splittable(t) {
-		return t
+		return multiTail(t)
 	}
 	line := t.Line()
 	name := "(table)"
