@@ -27,6 +27,7 @@ func installBase51(L *lua.LState) {
 // gcinfo is lua5.1's deprecated gcinfo(): the memory in use in whole KiB
 // (collectgarbage("count") rounded down).
 func gcinfo(L *lua.LState) int {
+	autoSweep(L)
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	L.Push(lua.LNumber(m.HeapAlloc / 1024))

@@ -15,6 +15,7 @@ func (g *gcState) collect(L *lua.LState) int {
 	opt := L.OptString(1, "collect")
 	switch opt {
 	case "count":
+		autoSweep(L)
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
 		L.Push(lua.LNumber(float64(m.HeapAlloc) / 1024))

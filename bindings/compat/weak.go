@@ -22,8 +22,9 @@ import (
 //
 // A sweep runs at collectgarbage("collect"), at the end of a
 // collectgarbage("step") cycle, and, since lua5.1 collects on its own while
-// a program allocates, at the next ".." after Go's collector has run a
-// cycle (a loop waiting for a weak entry to go, as closure.lua's, ends).
+// a program allocates, at the next "..", setmetatable, gcinfo or
+// collectgarbage("count") after Go's collector has run a cycle (a loop
+// waiting for a weak entry to go, as closure.lua's, ends).
 
 // weakTablesKey is where a state's list lives in its registry.
 const weakTablesKey = "(nsh weak tables)"
@@ -82,6 +83,7 @@ func (w *weakTables) setmetatable(L *lua.LState) int {
 	if old, ok := tb.Metatable.(*lua.LTable); ok && old.RawGetString("__metatable") != lua.LNil {
 		L.Error(lua.LString("cannot change a protected metatable"), 0) // no position, as from a C function
 	}
+	autoSweep(L)
 	L.SetMetatable(tb, mt)
 	if isTable && weakMode(mtt) != "" {
 		w.tables[weak.Make(tb)] = struct{}{}

@@ -56,6 +56,10 @@ while w[1] do
   A = A + 1
 end
 print("collected on its own", A > 0)
+local mt = {}
+w = setmetatable({[1] = {}}, {__mode = "v"})
+while w[1] do local o = setmetatable({}, mt) end
+print("and in a loop making objects")
 
 -- a traversal goes on while entries go
 local t = setmetatable({}, {__mode = "k"})
