@@ -56,7 +56,8 @@ func armSentinel() {
 // weakTables is one state's list of weak tables.
 type weakTables struct {
 	tables map[weak.Pointer[lua.LTable]]struct{}
-	seen   uint64 // gcCycles at the last sweep
+	seen   uint64      // gcCycles at the last sweep
+	plain  *lua.LTable // the last metatable seen without __mode
 }
 
 // installWeak replaces setmetatable with one that notes weak tables (and
@@ -85,15 +86,27 @@ func (w *weakTables) setmetatable(L *lua.LState) int {
 	}
 	autoSweep(L)
 	L.SetMetatable(tb, mt)
-	if isTable && weakMode(mtt) != "" {
-		w.tables[weak.Make(tb)] = struct{}{}
-		if !weakInUse.Load() {
-			sentinelRun.Do(armSentinel)
-			weakInUse.Store(true)
-		}
+	if isTable && mtt != w.plain && w.note(tb, mtt) {
 	}
 	L.SetTop(1)
 	return 1
+}
+
+// note adds tb to the list when its metatable mt has a weak mode, and
+// reports whether it had; a metatable without is remembered, so that
+// objects of one class cost one comparison (lua5.1 asks that __mode not
+// change once a table is a metatable).
+func (w *weakTables) note(tb, mt *lua.LTable) bool {
+	if weakMode(mt) == "" {
+		w.plain = mt
+		return false
+	}
+	w.tables[weak.Make(tb)] = struct{}{}
+	if !weakInUse.Load() {
+		sentinelRun.Do(armSentinel)
+		weakInUse.Store(true)
+	}
+	return true
 }
 
 // weakMode returns which parts of a table with metatable mt are weak: "",
