@@ -92,7 +92,8 @@ func (w *signalWatch) stopped() *interruption {
 
 // finish says why nsh stops when a signal stopped it, runs cleanup with
 // signals still caught, and returns the exit status: code, or the
-// signal's status when one came.
+// signal's status when one came, in which case the signals stay caught
+// until the process exits.
 func (w *signalWatch) finish(code int, cleanup func()) int {
 	w.resume()
 	w.mu.Lock()
@@ -103,10 +104,13 @@ func (w *signalWatch) finish(code int, cleanup func()) int {
 		fmt.Fprintf(os.Stderr, "nsh: %v\n", got)
 	}
 	cleanup()
-	signal.Stop(w.ch)
-	close(w.quit)
 	if got := w.stopped(); got != nil {
+		// Still caught: nsh exits with the signal's status right away,
+		// and one more Ctrl-C must not kill it by the default action
+		// first (which would report death by SIGINT, not status 130).
 		return got.status()
 	}
+	signal.Stop(w.ch)
+	close(w.quit)
 	return code
 }

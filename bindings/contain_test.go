@@ -25,6 +25,7 @@ const containedEnv = "NSH_TEST_CONTAINED"
 // directory ($NSH_SCRATCH), with a fresh tmpfs on /run/netns. The working
 // directory stays the package's, where the corpus is.
 const containScript = `set -e
+mkdir -p /run/netns # before / goes read-only: a fresh host may not have it
 for d in "$NSH_KEEP_RW_1" "$NSH_KEEP_RW_2" "$NSH_SCRATCH"; do
   if [ -d "$d" ]; then mount --bind "$d" "$d"; fi
 done

@@ -3,12 +3,13 @@
 package bindings
 
 import (
+	"github.com/nsh-lua/nsh/bindings/compat"
 	"github.com/nsh-lua/nsh/bindings/vocab"
 	lua "github.com/yuin/gopher-lua"
 )
 
-// installCollect makes collectgarbage() and collectgarbage("collect") run a
-// full Go collection and close at once every namespace handle the script
+// installCollect makes collectgarbage() and collectgarbage("collect") sweep
+// the weak tables, run a full Go collection and close at once every namespace handle the script
 // can no longer reach; other options keep the function L had. New and
 // Attach both install it, so handles dropped without h:close() are released
 // the same way in either.
@@ -24,6 +25,7 @@ func installCollect(L *lua.LState) {
 			L.Call(top, lua.MultRet)
 			return L.GetTop() - top
 		}
+		compat.SweepWeak(L) // weak tables first: what they alone held can go now
 		vocab.Collect(L)
 		L.Push(lua.LNumber(0))
 		return 1

@@ -32,6 +32,7 @@ func TestUpstreamBugsStillThere(t *testing.T) {
 	for _, c := range []struct{ issue, src, mended string }{
 		{"#440 multiple assignment", "local x, y = 1, 2; x, y = y, x; return x .. ' ' .. y", "2 1"},
 		{"keyed call in constructor", "local function f() return 'v' end; local t = {'a', k = f()}; return #t", "1"},
+		{"last SETLIST batch after 50 items", "local function f(...) return {" + strings.Repeat("0, ", 50) + "...} end; return #f(1, 2)", "52"},
 		{"#448 pcall closes upvalues below", "local n = 0; local function try(f) if not pcall(f) then n = n + 1 end end; for i = 1, 3 do try(function() error('x') end) end; return n", "3"},
 	} {
 		bare := runBare(t, c.src)

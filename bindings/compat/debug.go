@@ -1,6 +1,10 @@
 package compat
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // installDebug makes debug.getinfo's source and short_src read as lua5.1's:
 // source is the name the chunk was loaded with ("@t.lua", "=stdin", a
@@ -18,11 +22,15 @@ func installDebug(L *lua.LState) {
 	}
 	dbg.RawSetString("getinfo", L.NewFunction(func(L *lua.LState) int {
 		top := L.GetTop()
+		what, lines := activeLinesOption(L)
 		L.Push(getinfo)
 		for i := 1; i <= top; i++ {
 			v := L.Get(i)
 			if n, ok := v.(lua.LNumber); ok && i == 1 {
 				v = n + 1 // this function is a level of its own
+			}
+			if i == 2 && lines {
+				v = what
 			}
 			L.Push(v)
 		}
@@ -30,6 +38,9 @@ func installDebug(L *lua.LState) {
 		info, ok := L.Get(-1).(*lua.LTable)
 		if !ok {
 			return 1
+		}
+		if lines {
+			addActiveLines(L, info)
 		}
 		if src, ok := info.RawGetString("source").(lua.LString); ok {
 			short := string(src)
@@ -44,4 +55,39 @@ func installDebug(L *lua.LState) {
 		}
 		return 1
 	}))
+}
+
+// activeLinesOption reports whether getinfo's options (argument 2) ask for
+// "L", which gopher-lua does not know, and returns them without it but
+// with "f" (the lines come from the function).
+func activeLinesOption(L *lua.LState) (lua.LString, bool) {
+	opts, ok := L.Get(2).(lua.LString)
+	if !ok || !strings.Contains(string(opts), "L") {
+		return opts, false
+	}
+	rest := strings.ReplaceAll(string(opts), "L", "")
+	if !strings.Contains(rest, "f") {
+		rest += "f"
+	}
+	return lua.LString(rest), true
+}
+
+// addActiveLines sets info.activelines as lua5.1's "L" option does: a
+// table whose keys are the lines with code of info.func, a Lua function
+// (nil for a Go one). It drops info.func unless "f" was asked for.
+func addActiveLines(L *lua.LState, info *lua.LTable) {
+	fn, _ := info.RawGetString("func").(*lua.LFunction)
+	if opts, _ := L.Get(2).(lua.LString); !strings.Contains(string(opts), "f") {
+		info.RawSetString("func", lua.LNil)
+	}
+	if fn == nil || fn.IsG || fn.Proto == nil {
+		return
+	}
+	lines := L.NewTable()
+	for _, line := range fn.Proto.DbgSourcePositions {
+		if line > 0 {
+			lines.RawSetInt(line, lua.LTrue)
+		}
+	}
+	info.RawSetString("activelines", lines)
 }

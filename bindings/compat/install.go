@@ -42,7 +42,7 @@ func Install(L *lua.LState, h Hooks) {
 	L.SetGlobal("print", L.NewFunction(s.print))
 	L.SetGlobal("tonumber", L.NewFunction(baseToNumber))
 	L.SetGlobal("unpack", L.NewFunction(baseUnpack))
-	L.SetGlobal("collectgarbage", L.NewFunction((&gcState{pause: 200, stepmul: 200}).collect))
+	L.SetGlobal("collectgarbage", L.NewFunction((&gcState{pause: 200, stepmul: 200, weak: installWeak(L)}).collect))
 	L.SetGlobal("error", L.NewFunction(baseError))
 	L.SetGlobal("pcall", L.NewFunction(p.pcall))
 	L.SetGlobal("xpcall", L.NewFunction(p.xpcall))
@@ -65,6 +65,7 @@ func Install(L *lua.LState, h Hooks) {
 		os.RawSetString("clock", L.NewFunction(osClock))
 	}
 	installTable(L)
+	installBase51(L)
 	installPackagePath(L)
 	installDebug(L)
 	installCoroutine(L)

@@ -124,6 +124,7 @@ func linkIntrinsics(p *lua.FunctionProto) bool {
 // and numbers joined (numbers through FormatNumber), __concat for anything
 // else, and "attempt to concatenate a nil value" when there is none.
 func concat(L *lua.LState) int {
+	autoSweep(L)
 	n := L.GetTop()
 	acc, accArg := L.Get(n), n // accArg: the argument acc is, 0 once joined
 	for i := n - 1; i >= 1; i-- {

@@ -59,7 +59,11 @@ func (l *loaders) load(L *lua.LState) int {
 	var b strings.Builder
 	for {
 		L.Push(reader)
-		L.Call(0, 1)
+		if err := L.PCall(0, 1, nil); err != nil { // lua5.1 returns a reader's error
+			L.Push(lua.LNil)
+			L.Push(errorValue(err))
+			return 2
+		}
 		piece := L.Get(-1)
 		L.Pop(1)
 		s, ok := piece.(lua.LString)
@@ -151,3 +155,11 @@ func (l *loaders) search(L *lua.LState) int {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// errorValue is the Lua value a protected call's error carries.
+func errorValue(err error) lua.LValue {
+	if e, ok := err.(*lua.ApiError); ok {
+		return e.Object
+	}
+	return lua.LString(err.Error())
+}

@@ -46,6 +46,7 @@ func (m *mender) stmt(s ast.Stmt) ast.Stmt {
 		mendBlock(s.Else, m)
 	case *ast.NumberForStmt:
 		s.Init, s.Limit, s.Step = m.expr(s.Init), m.expr(s.Limit), m.expr(s.Step)
+		numericFor(s)
 		mendBlock(s.Stmts, m)
 	case *ast.GenericForStmt:
 		m.exprs(s.Exprs)
@@ -72,6 +73,7 @@ func (m *mender) expr(e ast.Expr) ast.Expr {
 	switch e := e.(type) {
 	case *ast.TableExpr:
 		m.table(e)
+		return m.split(e)
 	case *ast.AttrGetExpr:
 		e.Object, e.Key = m.expr(e.Object), m.expr(e.Key)
 	case *ast.FuncCallExpr:

@@ -18,7 +18,7 @@ func tableConcat(L *lua.LState) int {
 	j := L.OptInt(4, tb.Len())
 	var b strings.Builder
 	for k := i; k <= j; k++ {
-		switch v := tb.RawGetInt(k).(type) {
+		switch v := rawIndex(tb, k).(type) {
 		case lua.LString:
 			b.WriteString(string(v))
 		case lua.LNumber:

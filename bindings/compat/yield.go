@@ -148,9 +148,14 @@ func wrapped(L *lua.LState, resume *lua.LFunction, th lua.LValue) int {
 	return L.GetTop() - n - 1
 }
 
+// maxResumeDepth is how deep coroutines resumed from coroutines nest: as
+// deep as lua5.1 lets them before its C stack limit ("C stack overflow"),
+// where each would otherwise take a state of its own without end.
+const maxResumeDepth = 197
+
 // cannotResume returns lua5.1's message when th cannot be resumed from L:
 // it is dead, running, or normal (it resumed, directly or not, the
-// running one).
+// running one), or coroutines nest too deep.
 func cannotResume(L, th *lua.LState) string {
 	if th.Dead {
 		return "cannot resume dead coroutine"
@@ -158,10 +163,15 @@ func cannotResume(L, th *lua.LState) string {
 	if th == L {
 		return "cannot resume running coroutine"
 	}
+	depth := 0
 	for s := L.Parent; s != nil; s = s.Parent {
 		if s == th {
 			return "cannot resume normal coroutine"
 		}
+		depth++
+	}
+	if depth >= maxResumeDepth {
+		return "C stack overflow"
 	}
 	return ""
 }

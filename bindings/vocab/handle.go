@@ -3,20 +3,12 @@
 package vocab
 
 import (
-	"sync"
-
-	"github.com/nsh-lua/nsh/bindings/core/netconf"
 	"github.com/nsh-lua/nsh/bindings/core/nsfs"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // HandleMeta is the registry key of the namespace handle class.
 var HandleMeta = ClassMeta("ns", "handle")
-
-// conns caches one netlink connection per handle of a network namespace,
-// opened on first use by link, addr and route calls and closed with the
-// handle, so repeated ns=h calls cost no thread switch and no socket.
-var conns sync.Map // *nsfs.Handle → *netconf.Conn
 
 // PushHandle pushes h as a handle value. The handle is closed by the
 // script's h:close(), when the script can no longer reach it (see
@@ -66,28 +58,6 @@ func ReleaseHandle(L *lua.LState, h *nsfs.Handle) error {
 		return e.close("")
 	}
 	return CloseHandle(h)
-}
-
-// HandleConn returns the netlink connection of h, a network namespace
-// handle, opening it on first use.
-func HandleConn(h *nsfs.Handle) (*netconf.Conn, error) {
-	if c, ok := conns.Load(h); ok {
-		return c.(*netconf.Conn), nil
-	}
-	c, err := netconf.Open(h.Fd())
-	if err != nil {
-		return nil, err
-	}
-	if old, loaded := conns.LoadOrStore(h, c); loaded {
-		c.Close()
-		return old.(*netconf.Conn), nil
-	}
-	h.OnClose(func() {
-		if c, ok := conns.LoadAndDelete(h); ok {
-			c.(*netconf.Conn).Close()
-		}
-	})
-	return c, nil
 }
 
 // CheckNSType returns the namespace type named by argument n.

@@ -45,7 +45,7 @@ func NetOf(L *lua.LState, w Where, v lua.LValue) *Net {
 	if t.owned {
 		n.Conn, err = netconf.Open(h.Fd())
 	} else {
-		n.Conn, err = HandleConn(h)
+		n.Conn, err = netconf.ConnOf(h)
 	}
 	if err != nil {
 		t.Close()

@@ -8,27 +8,19 @@
 #
 # Then, per namespace and per phase (the N adds, then the N deletes), the
 # in-process cost, medians of the rounds, interleaved the same way:
-#   core     nsh's Go core: netns.Add/Del (go test -bench BenchmarkAddDel in
+#   core     nsh's Go core: netns.Add/Del from any goroutine, through the
+#            kept worker thread (go test -bench BenchmarkAddDel in
 #            bindings/core/netns, the phases timed inside the process)
+#   caller   the same core as the Lua thread calls it: AddFromCaller on one
+#            locked thread, which makes each namespace itself and comes
+#            back (BenchmarkAddDelFromCaller)
 #   vnetns   vishvananda/netns NewNamed (then setns back) / DeleteNamed from
 #            one locked thread of one Go process (BenchmarkNewNamed)
 #   batch    `ip -batch` of N adds, then of N deletes: two processes, each
 #            less the median start-up of `ip -batch` on an empty file
 #   lua      nsh running netns.add N times, then netns.del N times: two
 #            processes, each less the start-up of nsh on an empty script
-# Targets: core add+del within 1.2x of vnetns, and below ip -batch.
-#
-# Then, per namespace and per phase (the N adds, then the N deletes), the
-# in-process cost, medians of the rounds, interleaved the same way:
-#   core     nsh's Go core: netns.Add/Del (go test -bench BenchmarkAddDel in
-#            bindings/core/netns, the phases timed inside the process)
-#   vnetns   vishvananda/netns NewNamed (then setns back) / DeleteNamed from
-#            one locked thread of one Go process (BenchmarkNewNamed)
-#   batch    `ip -batch` of N adds, then of N deletes: two processes, each
-#            less the median start-up of `ip -batch` on an empty file
-#   lua      nsh running netns.add N times, then netns.del N times: two
-#            processes, each less the start-up of nsh on an empty script
-# Targets: core add+del within 1.2x of vnetns, and below ip -batch.
+# Targets: caller add+del within 1.2x of vnetns, and below ip -batch.
 #
 # The ways are interleaved over several rounds, in a rotating order, with a
 # pause before each run so the kernel finishes destroying the namespaces
@@ -119,6 +111,7 @@ gobench() {
          END {if (a == "" || d == "") exit 1; print a, d}'
 }
 phase_core() { gobench BenchmarkAddDel; }
+phase_caller() { gobench BenchmarkAddDelFromCaller; }
 phase_vnetns() { gobench BenchmarkNewNamed; }
 # phase_proc ADDFUNC DELFUNC EMPTYFUNC: the two runs, less start-up (the
 # fastest of three empty runs).
@@ -140,11 +133,11 @@ phase_lua() { phase_proc lua_add lua_del lua_empty; }
 
 # phases WHERE: the per-namespace phase table.
 phases() {
-  local where=$1 settle=${SETTLE:-0.5} ways=(core vnetns batch lua) way r k a d
+  local where=$1 settle=${SETTLE:-0.5} ways=(core caller vnetns batch lua) way r k a d
   declare -A adds dels sum
   for ((r = 0; r < rounds; r++)); do
-    for ((k = 0; k < 4; k++)); do
-      way=${ways[$(((r + k) % 4))]}
+    for ((k = 0; k < ${#ways[@]}; k++)); do
+      way=${ways[$(((r + k) % ${#ways[@]}))]}
       sleep "$settle"
       read -r a d <<<"$("phase_$way")"
       adds[$way]+="$a "
@@ -153,83 +146,25 @@ phases() {
   done
   med() { printf '%s\n' $1 | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   echo "W1 phases on $where: us per namespace, medians of $rounds interleaved runs of $n"
-  printf '  %-30s %9s %9s %9s\n' way add del add+del
+  printf '  %-34s %9s %9s %9s\n' way add del add+del
   for way in "${ways[@]}"; do
     a=$(med "${adds[$way]}")
     d=$(med "${dels[$way]}")
     sum[$way]=$(awk -v a="$a" -v d="$d" 'BEGIN {print a+d}')
     case $way in
-      core) label="nsh core (netns.Add/Del)" ;;
+      core) label="nsh core, worker (Add/Del)" ;;
+      caller) label="nsh core, caller (AddFromCaller)" ;;
       vnetns) label="vishvananda/netns NewNamed" ;;
       batch) label="ip -batch" ;;
       lua) label="nsh Lua (netns.add/del)" ;;
     esac
-    awk -v w="$label" -v a="$a" -v d="$d" 'BEGIN {printf "  %-30s %9.1f %9.1f %9.1f\n", w, a, d, a+d}'
+    awk -v w="$label" -v a="$a" -v d="$d" 'BEGIN {printf "  %-34s %9.1f %9.1f %9.1f\n", w, a, d, a+d}'
   done
-  awk -v c="${sum[core]}" -v v="${sum[vnetns]}" -v b="${sum[batch]}" -v l="${sum[lua]}" 'BEGIN {
-    printf "  core / vnetns:     %.2fx  target <= 1.2x\n", c/v
-    printf "  core / ip -batch:  %.2fx  target < 1x\n", c/b
-    printf "  lua / ip -batch:   %.2fx\n", l/b }'
-}
-
-# The phase ways: each prints "ADD DEL", microseconds per namespace.
-gobench() {
-  "$work/netns.test" -test.run '^$' -test.bench "^$1\$" -test.benchtime "${n}x" |
-    awk '$1 ~ /^Benchmark/ {for (i = 2; i < NF; i++) {if ($(i+1) == "add-us/ns") a = $i; if ($(i+1) == "del-us/ns") d = $i}}
-         END {if (a == "" || d == "") exit 1; print a, d}'
-}
-phase_core() { gobench BenchmarkAddDel; }
-phase_vnetns() { gobench BenchmarkNewNamed; }
-# phase_proc ADDFUNC DELFUNC EMPTYFUNC: the two runs, less start-up (the
-# fastest of three empty runs).
-phase_proc() {
-  local a d e
-  a=$(time_us "$1")
-  d=$(time_us "$2")
-  e=$(for _ in 1 2 3; do time_us "$3"; done | sort -n | head -1)
-  awk -v a="$a" -v d="$d" -v e="$e" -v n="$n" 'BEGIN {print (a-e)/n, (d-e)/n}'
-}
-batch_add() { ip -batch "$work/batch-add"; }
-batch_del() { ip -batch "$work/batch-del"; }
-batch_empty() { ip -batch "$work/batch-empty"; }
-lua_add() { "$bin" "$work/add.lua" "$n" "${prefix}q"; }
-lua_del() { "$bin" "$work/del.lua" "$n" "${prefix}q"; }
-lua_empty() { "$bin" "$work/empty.lua"; }
-phase_batch() { phase_proc batch_add batch_del batch_empty; }
-phase_lua() { phase_proc lua_add lua_del lua_empty; }
-
-# phases WHERE: the per-namespace phase table.
-phases() {
-  local where=$1 settle=${SETTLE:-0.5} ways=(core vnetns batch lua) way r k a d
-  declare -A adds dels sum
-  for ((r = 0; r < rounds; r++)); do
-    for ((k = 0; k < 4; k++)); do
-      way=${ways[$(((r + k) % 4))]}
-      sleep "$settle"
-      read -r a d <<<"$("phase_$way")"
-      adds[$way]+="$a "
-      dels[$way]+="$d "
-    done
-  done
-  med() { printf '%s\n' $1 | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-  echo "W1 phases on $where: us per namespace, medians of $rounds interleaved runs of $n"
-  printf '  %-30s %9s %9s %9s\n' way add del add+del
-  for way in "${ways[@]}"; do
-    a=$(med "${adds[$way]}")
-    d=$(med "${dels[$way]}")
-    sum[$way]=$(awk -v a="$a" -v d="$d" 'BEGIN {print a+d}')
-    case $way in
-      core) label="nsh core (netns.Add/Del)" ;;
-      vnetns) label="vishvananda/netns NewNamed" ;;
-      batch) label="ip -batch" ;;
-      lua) label="nsh Lua (netns.add/del)" ;;
-    esac
-    awk -v w="$label" -v a="$a" -v d="$d" 'BEGIN {printf "  %-30s %9.1f %9.1f %9.1f\n", w, a, d, a+d}'
-  done
-  awk -v c="${sum[core]}" -v v="${sum[vnetns]}" -v b="${sum[batch]}" -v l="${sum[lua]}" 'BEGIN {
-    printf "  core / vnetns:     %.2fx  target <= 1.2x\n", c/v
-    printf "  core / ip -batch:  %.2fx  target < 1x\n", c/b
-    printf "  lua / ip -batch:   %.2fx\n", l/b }'
+  awk -v c="${sum[caller]}" -v w="${sum[core]}" -v v="${sum[vnetns]}" -v b="${sum[batch]}" -v l="${sum[lua]}" 'BEGIN {
+    printf "  caller / vnetns:    %.2fx  target <= 1.2x\n", c/v
+    printf "  caller / ip -batch: %.2fx  target < 1x\n", c/b
+    printf "  worker / ip -batch: %.2fx\n", w/b
+    printf "  lua / ip -batch:    %.2fx\n", l/b }'
 }
 
 # time_us FUNC: run FUNC once, print its wall time in microseconds.

@@ -33,7 +33,6 @@ type Ledger struct {
 	host      *nsfs.Handle
 	hostID    nsID // the host namespace of a loaded ledger, checked before deleting links
 	hostLinks []hostLink
-	conns     map[*nsfs.Handle]*Conn
 	done      bool
 	disk      *ledgerFile // nil: kept in memory only
 	// VanishWait bounds how long Teardown waits for host-side veth ends to
@@ -54,7 +53,7 @@ func idOf(h *nsfs.Handle) nsID { return nsID{h.Dev(), h.Inode()} }
 
 // NewLedger returns an empty ledger.
 func NewLedger() *Ledger {
-	return &Ledger{VanishWait: 3 * time.Second, conns: map[*nsfs.Handle]*Conn{}}
+	return &Ledger{VanishWait: 3 * time.Second}
 }
 
 // Owns reports whether h is one of the ledger's handles.
@@ -70,22 +69,14 @@ func (l *Ledger) Owns(h *nsfs.Handle) bool {
 	return false
 }
 
-// Conn returns a netlink connection inside the namespace of h, one of the
-// ledger's handles, opened at the first call and kept until Teardown: a lab
-// build sends many requests to each of its namespaces.
+// Conn returns the netlink connection inside the namespace of h, one of
+// the ledger's handles: the one cached on the handle (ConnOf), which the
+// glue's ns= calls on the lab's nodes share, closed at Teardown.
 func (l *Ledger) Conn(h *nsfs.Handle) (*Conn, error) {
-	if c, ok := l.conns[h]; ok {
-		return c, nil
-	}
 	if l.done || h.Closed() {
 		return nil, fmt.Errorf("netlink open: the lab is torn down: %w", unix.EBADF)
 	}
-	c, err := Open(h.Fd())
-	if err != nil {
-		return nil, err
-	}
-	l.conns[h] = c
-	return c, nil
+	return ConnOf(h)
 }
 
 // AddNetnsMany creates the named namespaces with up to workers at a time
@@ -319,11 +310,15 @@ func (l *Ledger) closeHandles() {
 	}
 }
 
-// closeConns closes the cached connections: their sockets would keep the
-// namespaces alive.
+// closeConns closes the connections cached on the ledger's handles: their
+// sockets would keep the namespaces alive.
 func (l *Ledger) closeConns() {
-	for h, c := range l.conns {
-		c.Close()
-		delete(l.conns, h)
+	for _, h := range l.handles {
+		if h != nil {
+			DropConn(h)
+		}
+	}
+	if l.host != nil {
+		DropConn(l.host)
 	}
 }

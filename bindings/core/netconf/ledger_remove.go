@@ -20,11 +20,7 @@ func (l *Ledger) DelNetns(name string) error {
 			continue
 		}
 		if h := l.handles[i]; h != nil {
-			if c, ok := l.conns[h]; ok {
-				c.Close()
-				delete(l.conns, h)
-			}
-			h.Close()
+			h.Close() // and the connection cached on it
 			l.handles[i] = nil
 		}
 		if err := delRecorded(name, l.ids[i]); err != nil {

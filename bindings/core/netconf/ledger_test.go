@@ -56,6 +56,9 @@ func TestLedgerTeardown(t *testing.T) {
 		if again, _ := l.Conn(h); again != c {
 			t.Error("Conn did not reuse the connection")
 		}
+		if shared, _ := netconf.ConnOf(h); shared != c {
+			t.Error("the ledger's connection is not the one cached on the handle")
+		}
 		must(t, c.AddrAdd("eth0", fmt.Sprintf("10.217.0.%d/24", i+1)))
 	}
 	if got := leftovers(prefix); len(got) != 3+1+3 {

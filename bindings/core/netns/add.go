@@ -27,14 +27,30 @@ import (
 // of its own, has the namespace made on a throwaway thread that first
 // joins the caller's mount namespace.
 func Add(name string) (*nsfs.Handle, error) {
+	return add(name, false)
+}
+
+// AddFromCaller is Add for a caller whose goroutine holds its OS thread
+// locked, as nsh's Lua thread does. When that thread is not the main one
+// and has not moved, the namespace is made on it, switch-and-return
+// (osthread rule 11): unshare, bind, and back with one setns, with no
+// hand-off to another thread. Otherwise it is Add.
+func AddFromCaller(name string) (*nsfs.Handle, error) {
+	return add(name, !osthread.OnMain() && !osthread.Moved())
+}
+
+func add(name string, onCaller bool) (*nsfs.Handle, error) {
 	if err := ValidateName(name); err != nil {
 		return nil, fail("add", name, err)
 	}
 	var h *nsfs.Handle
 	var err error
-	if osthread.MovedIn(unix.CLONE_NEWNS) {
+	switch {
+	case osthread.MovedIn(unix.CLONE_NEWNS):
 		h, err = addAway(Path(name))
-	} else {
+	case onCaller:
+		h, err = addOnCaller(Path(name))
+	default:
 		h, err = addHere(Path(name))
 	}
 	if err != nil {
@@ -43,33 +59,75 @@ func Add(name string) (*nsfs.Handle, error) {
 	return h, nil
 }
 
-// worker is the kept thread for this package's network-namespace
-// excursions: making named namespaces, and sysctls of other namespaces.
-var worker = osthread.NewWorker(unix.CLONE_NEWNET)
-
-// addHere creates path, then has the worker make the namespace and bind it
-// there; it removes path if that fails.
-func addHere(path string) (*nsfs.Handle, error) {
+// addOnCaller creates path, then has the calling thread visit a new
+// network namespace, bind it there and come back (osthread.Visit); it
+// removes path if that fails. A thread that cannot come back stays marked
+// moved, and the namespace it made is unbound again.
+func addOnCaller(path string) (*nsfs.Handle, error) {
 	file, err := createFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer unix.Close(file)
 	var h *nsfs.Handle
-	err = worker.Do(func() (err error) {
-		if err = unshareNet(); err != nil {
+	err = osthread.Visit(unix.CLONE_NEWNET, func() error {
+		if err := unshareNet(); err != nil {
 			return step("unshare CLONE_NEWNET", err)
 		}
+		return nil
+	}, func() (err error) {
 		h, err = bindSelf(path, file)
 		return err
 	})
 	if err != nil {
-		if h != nil { // made and bound, but the worker was stranded
+		if h != nil { // made and bound, but the thread was stranded
 			h.Close()
 			unix.Unmount(path, unix.MNT_DETACH)
 		}
 		unix.Unlink(path)
 		return nil, err
+	}
+	return h, nil
+}
+
+// worker is the kept thread for this package's network-namespace
+// excursions: making named namespaces, and sysctls of other namespaces.
+var worker = osthread.NewWorker(unix.CLONE_NEWNET)
+
+// addHere has the worker make the namespace while the calling thread
+// creates path, then bind it there through the file's descriptor; it
+// removes path if that fails. Both steps cost about as much, and they
+// overlap. A namespace made for a name that turns out to exist is dropped
+// when the worker goes home.
+func addHere(path string) (*nsfs.Handle, error) {
+	fileReady := make(chan int, 1)
+	var h *nsfs.Handle
+	wait := worker.Start(func() error {
+		err := unshareNet()
+		file := <-fileReady
+		switch {
+		case err != nil:
+			return step("unshare CLONE_NEWNET", err)
+		case file < 0:
+			return nil
+		}
+		h, err = bindSelf(path, file)
+		return err
+	})
+	file, err := createFile(path)
+	fileReady <- file
+	werr := wait()
+	if err != nil { // the job bound nothing: it had no file
+		return nil, err
+	}
+	defer unix.Close(file)
+	if werr != nil {
+		if h != nil { // made and bound, but the worker was stranded
+			h.Close()
+			unix.Unmount(path, unix.MNT_DETACH)
+		}
+		unix.Unlink(path)
+		return nil, werr
 	}
 	return h, nil
 }

@@ -33,6 +33,22 @@ func BenchmarkAddDel(b *testing.B) {
 	}, netns.Del)
 }
 
+// BenchmarkAddDelFromCaller is nsh's core as the Lua thread calls it:
+// netns.AddFromCaller from one locked thread, which makes each namespace
+// itself and comes back (osthread rule 11), and netns.Del.
+func BenchmarkAddDelFromCaller(b *testing.B) {
+	testutil.RequireRoot(b)
+	osthread.Run(func() {
+		w1(b, "caller", func(n string) error {
+			h, err := netns.AddFromCaller(n)
+			if err == nil {
+				h.Close()
+			}
+			return err
+		}, netns.Del)
+	})
+}
+
 // BenchmarkNewNamed is the reference: vishvananda/netns's NewNamed on one
 // locked thread, which then goes back to its own namespace with one setns,
 // and DeleteNamed.

@@ -48,21 +48,24 @@
 //  10. Netlink in another network namespace uses sockets opened inside it;
 //     the socket is opened on a worker thread (a Worker), and the Lua
 //     thread never switches for it.
-//  11. Switch-and-return for a fork, and nothing else. To start a child
-//     that only joins net, uts, ipc or cgroup namespaces, or needs a new
-//     mnt or uts namespace, the VM thread enters, forks, and goes straight
-//     back with one setns through a pidfd of its own process, whose main
-//     thread never moves (Visit). No Lua runs in between, and Go makes new
-//     threads from its clean template thread while the current one is
-//     locked, so nothing inherits the switch. If the way back fails, the
-//     child is killed, the thread stays marked moved and the call raises.
-//     Never on the main thread, inside ns.with, or once the thread moved.
+//  11. Switch-and-return for a fork or a named netns, and nothing else.
+//     To start a child that only joins net, uts, ipc or cgroup namespaces,
+//     or needs a new mnt or uts namespace, the VM thread enters, forks, and
+//     goes straight back with one setns through a pidfd of its own process,
+//     whose main thread never moves (Visit). No Lua runs in between, and Go
+//     makes new threads from its clean template thread while the current
+//     one is locked, so nothing inherits the switch. If the way back fails,
+//     the child is killed, the thread stays marked moved and the call
+//     raises. Never on the main thread, inside ns.with, or once the thread
+//     moved. netns.AddFromCaller does the same to make a named network
+//     namespace: unshare, bind it on its file, and back.
 //  12. Kept workers go home after every job. A Worker is one locked thread
-//     kept for short namespace excursions (netns.add, netlink sockets): after
-//     each job it returns with setns to the namespaces it had before the
-//     job, through descriptors it opened for the purpose; if that fails it
-//     stays marked moved, its goroutine exits locked (the thread dies: rule
-//     2), and the next job starts a new worker.
+//     kept for short namespace excursions (netns.Add from any goroutine,
+//     netlink sockets): after each job it returns with setns to the
+//     namespaces it had before the job, through descriptors it opened for
+//     the purpose; if that fails it stays marked moved, its goroutine exits
+//     locked (the thread dies: rule 2), and the next job starts a new
+//     worker.
 //  13. A child that must re-execute nsh (to join user or time namespaces in
 //     the cgo constructor) does so before it enters the target's mount
 //     namespace: the target's root may not hold nsh's loader.

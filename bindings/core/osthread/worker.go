@@ -56,31 +56,69 @@ func NewWorker(types int) *Worker {
 // error. A job that changed a type the Worker cannot go back from returns
 // its error joined with one wrapping ErrStranded, and its thread dies.
 func (w *Worker) Do(job func() error) error {
+	return w.Start(job)()
+}
+
+// Start hands job to the worker's thread and returns at once; the function
+// it returns waits for the job and returns its error, as Do does. The
+// caller must call it exactly once. The caller and the job may meet
+// meanwhile, through a channel the job reads: netns.Add has the namespace
+// made while it creates the file to bind it on.
+func (w *Worker) Start(job func() error) (wait func() error) {
 	res := make(chan error, 1)
-	w.mu.Lock()
 	for {
-		if w.t == nil {
-			t, err := w.start()
-			if err != nil {
-				w.mu.Unlock()
-				return err
-			}
-			w.t = t
+		t, err := w.thread()
+		if err != nil {
+			return func() error { return err }
 		}
-		t := w.t
 		select {
 		case t.jobs <- func() { t.run(w.types, job, res) }:
-			w.mu.Unlock()
-			return <-res
-		case <-t.gone: // idle, or it could not go back after its last job
-			w.t = nil
+		case <-t.gone:
+			continue
+		}
+		return func() error {
+			for {
+				if err, ran := t.await(res); ran {
+					return err
+				}
+				// the thread ended before it took the job: start another
+				t, err = w.thread()
+				if err != nil {
+					return err
+				}
+				select {
+				case t.jobs <- func() { t.run(w.types, job, res) }:
+				case <-t.gone:
+				}
+			}
 		}
 	}
 }
 
+// thread returns the running worker thread, starting one if there is none
+// or the last one ended.
+func (w *Worker) thread() (*workerThread, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.t != nil {
+		select {
+		case <-w.t.gone:
+			w.t = nil
+		default:
+			return w.t, nil
+		}
+	}
+	t, err := w.start()
+	if err != nil {
+		return nil, err
+	}
+	w.t = t
+	return t, nil
+}
+
 // start starts a worker thread and waits until it is ready.
 func (w *Worker) start() (*workerThread, error) {
-	t := &workerThread{jobs: make(chan func()), gone: make(chan struct{})}
+	t := &workerThread{jobs: make(chan func(), 1), gone: make(chan struct{})}
 	ready := make(chan error, 1)
 	Go(func() { // never released: it ends only idle or stranded, and dies
 		defer close(t.gone)
@@ -111,7 +149,13 @@ func (t *workerThread) prepare(types int) error {
 }
 
 // serve runs jobs until the thread has been idle for WorkerIdle or could
-// not go back.
+// not go back. A job left in its queue when it ends is never run: its
+// caller sees the thread gone and hands the job to a new one.
+//
+// Neither side of a hand-off polls instead of sleeping: measured, a thread
+// spinning in user space on the other CPU made netns.add three times
+// slower, as the kernel work of unshare and mount waits for every CPU to
+// pass through the scheduler.
 func (t *workerThread) serve() {
 	idle := time.NewTimer(WorkerIdle)
 	defer idle.Stop()
@@ -119,12 +163,28 @@ func (t *workerThread) serve() {
 		select {
 		case job := <-t.jobs:
 			job()
-			if typesOf(t.tid) != 0 {
-				return
-			}
-			idle.Reset(WorkerIdle)
 		case <-idle.C:
 			return
+		}
+		if typesOf(t.tid) != 0 {
+			return
+		}
+		idle.Reset(WorkerIdle)
+	}
+}
+
+// await waits for the result of a job handed to t: true and the job's
+// error, or false when the thread ended without taking the job.
+func (t *workerThread) await(res <-chan error) (error, bool) {
+	select {
+	case err := <-res:
+		return err, true
+	case <-t.gone:
+		select { // it may have answered just before it ended
+		case err := <-res:
+			return err, true
+		default:
+			return nil, false
 		}
 	}
 }

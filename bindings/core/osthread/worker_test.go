@@ -116,3 +116,43 @@ func TestWorkerEndsIdle(t *testing.T) {
 		t.Fatalf("the same thread %d served after it ended", a)
 	}
 }
+
+// TestWorkerStartOverlaps: Start returns before the job ends, and the
+// caller and the job can meet halfway through a channel.
+func TestWorkerStartOverlaps(t *testing.T) {
+	w := NewWorker(unix.CLONE_NEWNET)
+	meet := make(chan int)
+	wait := w.Start(func() error {
+		meet <- unix.Gettid()
+		<-meet
+		return errors.New("done")
+	})
+	tid := <-meet // the job is running while the caller goes on
+	if tid == unix.Gettid() {
+		t.Fatal("the job ran on the caller's thread")
+	}
+	meet <- 0
+	if err := wait(); err == nil || err.Error() != "done" {
+		t.Fatalf("wait: %v, want the job's error", err)
+	}
+}
+
+// TestWorkerJobOutlivesThread: a job queued on a thread that ends before
+// taking it runs once, on a new thread.
+func TestWorkerJobOutlivesThread(t *testing.T) {
+	w := NewWorker(unix.CLONE_NEWNET)
+	doomed := &workerThread{jobs: make(chan func(), 1), gone: make(chan struct{})}
+	w.t = doomed // never serves: it ends once the job sits in its queue
+	runs := 0
+	wait := w.Start(func() error { runs++; return nil })
+	if len(doomed.jobs) != 1 {
+		t.Fatal("the job was not queued on the current thread")
+	}
+	close(doomed.gone)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if runs != 1 || w.t == doomed {
+		t.Fatalf("the job ran %d times; thread replaced: %v", runs, w.t != doomed)
+	}
+}

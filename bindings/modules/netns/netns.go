@@ -86,7 +86,11 @@ func raiseNetns(L *lua.LState, op, name string, err error) int {
 // netnsAdd is netns.add(name).
 func netnsAdd(L *lua.LState) int {
 	name := checkNetnsName(L, "netns.add", 1)
-	h, err := netns.Add(name)
+	add := netns.Add
+	if vocab.Owned(L) { // Lua runs on nsh's locked VM thread
+		add = netns.AddFromCaller
+	}
+	h, err := add(name)
 	if err != nil {
 		return raiseNetns(L, "add", name, err)
 	}
