@@ -3,6 +3,7 @@
 package bindings
 
 import (
+	"github.com/nsh-lua/nsh/bindings/compat"
 	"github.com/nsh-lua/nsh/bindings/vocab"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -25,6 +26,7 @@ func installCollect(L *lua.LState) {
 			return L.GetTop() - top
 		}
 		vocab.Collect(L)
+		compat.SweepFiles(L) // files the scripts dropped, as lua5.1's __gc
 		L.Push(lua.LNumber(0))
 		return 1
 	}))

@@ -63,6 +63,7 @@ func Install(L *lua.LState, h Hooks) {
 		os.RawSetString("execute", L.NewFunction(s.osExecute))
 		os.RawSetString("date", L.NewFunction(osDate))
 		os.RawSetString("clock", L.NewFunction(osClock))
+		installOSFiles(L, os)
 	}
 	installTable(L)
 	installPackagePath(L)
