@@ -48,9 +48,7 @@ func Install(L *lua.LState, h Hooks) {
 	L.SetGlobal("xpcall", L.NewFunction(p.xpcall))
 	installStringArith(L)
 	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
-		if f, ok := str.RawGetString("format").(*lua.LFunction); ok {
-			str.RawSetString("format", L.NewFunction(stringFormat(f)))
-		}
+		str.RawSetString("format", L.NewFunction(stringFormat))
 	}
 	s.installIO(L)
 	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {

@@ -165,63 +165,6 @@ func (s *stdlib) osExecute(L *lua.LState) int {
 	return 1
 }
 
-// stringFormat is string.format with lua5.1's %s for numbers (%.14g) and
-// %q quoting; the rest is gopher-lua's.
-func stringFormat(orig *lua.LFunction) lua.LGFunction {
-	return func(L *lua.LState) int {
-		f := L.CheckString(1)
-		arg := 1
-		var b strings.Builder
-		for i := 0; i < len(f); i++ {
-			b.WriteByte(f[i])
-			if f[i] != '%' {
-				continue
-			}
-			j := i + 1
-			for j < len(f) && strings.IndexByte("-+ #0123456789.", f[j]) >= 0 {
-				j++
-			}
-			if j >= len(f) {
-				break
-			}
-			if f[j] == '%' {
-				b.WriteByte('%')
-				i = j
-				continue
-			}
-			arg++
-			switch f[j] {
-			case 's':
-				if n, ok := L.Get(arg).(lua.LNumber); ok {
-					L.Replace(arg, lua.LString(FormatNumber(n)))
-				}
-			case 'g', 'G':
-				if !strings.Contains(f[i+1:j], ".") {
-					b.WriteString(f[i+1:j] + ".6" + string(f[j])) // C's default precision
-					i = j
-					continue
-				}
-			case 'q':
-				L.Replace(arg, lua.LString(Quote(L.CheckString(arg))))
-				b.WriteString(f[i+1 : j])
-				b.WriteByte('s')
-				i = j
-				continue
-			}
-			b.WriteString(f[i+1 : j+1])
-			i = j
-		}
-		L.Replace(1, lua.LString(b.String()))
-		top := L.GetTop()
-		L.Push(orig)
-		for i := 1; i <= top; i++ {
-			L.Push(L.Get(i))
-		}
-		L.Call(top, 1)
-		return 1
-	}
-}
-
 // Quote renders s as lua5.1's string.format("%q") does.
 func Quote(s string) string {
 	var b strings.Builder
