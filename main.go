@@ -37,8 +37,10 @@ Options:
   --         stop handling options
   -          run standard input as the script
 
-The script sees its arguments in the global table arg (arg[0] is the script)
-and as ... in its main chunk. Try: nsh -e 'print(ns.self("net"))'
+The script sees its arguments in the global table arg (arg[0] is the script,
+arg[-1] and below the options before it and nsh) and as ... in its main
+chunk. $LUA_INIT, when set, runs first: Lua code, or @file to run a file.
+Try: nsh -e 'print(ns.self("net"))'
 Exit status: 0, 1 after an error, n after os.exit(n), 2 for a bad option;
 os.exit(ns.enter(pid, cmd, ...)) exits as the command did.
 Reference: docs/reference.md, or help() at the prompt.
