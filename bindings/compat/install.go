@@ -49,6 +49,7 @@ func Install(L *lua.LState, h Hooks) {
 	installStringArith(L)
 	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
 		str.RawSetString("format", L.NewFunction(stringFormat))
+		installPatterns(L, str)
 	}
 	s.installIO(L)
 	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {
