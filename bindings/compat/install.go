@@ -32,9 +32,9 @@ type Hooks struct {
 // Compile. It works on a state nsh made (with Options) and on one a host
 // made and attached nsh to.
 func Install(L *lua.LState, h Hooks) {
-	s := &stdlib{h: h, stdout: h.Stdout}
-	if s.stdout == nil {
-		s.stdout = os.Stdout
+	s := &stdlib{h: h, stdout: os.Stdout}
+	if h.Stdout != nil {
+		s.stdout = &lockedWriter{w: h.Stdout} // io.popen children write too
 	}
 	p := &protector{}
 	s.tostring = L.NewFunction(baseToString)

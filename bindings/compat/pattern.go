@@ -38,7 +38,7 @@ func (m *matcher) classEnd(p int) int {
 	switch c {
 	case '%':
 		if p >= len(m.pat) {
-			m.L.RaiseError("malformed pattern (ends with '%%')")
+			m.L.RaiseError("%s", "malformed pattern (ends with '%')")
 		}
 		return p + 1
 	case '[':
@@ -163,7 +163,7 @@ func (m *matcher) match(s, p int) int {
 			case next == 'f':
 				p += 2
 				if m.patAt(p) != '[' {
-					m.L.RaiseError("missing '[' after '%%f' in pattern")
+					m.L.RaiseError("%s", "missing '[' after '%f' in pattern")
 				}
 				ep := m.classEnd(p)
 				prev, cur := byte(0), byte(0)

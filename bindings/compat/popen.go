@@ -1,8 +1,10 @@
 package compat
 
 import (
+	"io"
 	"os"
 	"os/exec"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -52,4 +54,19 @@ func (st *ioState) spawn(prog string, reading bool) (*luaFile, error) {
 	lf := newLuaFile(parent, reading, !reading, true)
 	lf.proc = cmd
 	return lf, nil
+}
+
+// lockedWriter serializes writes to the host's writer: the copier of an
+// io.popen(cmd, "w") child's output writes while the script prints. It
+// hides the writer's ReadFrom, which would hold a bytes.Buffer's tail
+// while blocked in a read.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (lw *lockedWriter) Write(p []byte) (int, error) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.w.Write(p)
 }
