@@ -3,6 +3,7 @@ package compat
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -209,22 +210,58 @@ func cUint64(n lua.LNumber) uint64 {
 // goInt renders an integer with Go's fmt, whose flags, width and precision
 // mean what C's mean for %d.
 func goInt(s fspec, verb byte, v any) string {
+	if s.flags == "" && s.width < 0 {
+		if str, ok := plain(s, verb, v); ok {
+			return str
+		}
+	}
 	spec := "%" + s.flags
 	if s.width >= 0 {
-		spec += fmt.Sprint(s.width)
+		spec += strconv.Itoa(s.width)
 	}
 	if s.prec >= 0 {
-		spec += "." + fmt.Sprint(s.prec)
+		spec += "." + strconv.Itoa(s.prec)
 	}
 	return fmt.Sprintf(spec+string(verb), v)
+}
+
+// plain is the common directive without flags or width, through strconv.
+func plain(s fspec, verb byte, v any) (string, bool) {
+	switch x := v.(type) {
+	case int64:
+		if s.prec < 0 {
+			return strconv.FormatInt(x, 10), true
+		}
+	case uint64:
+		if s.prec >= 0 {
+			return "", false
+		}
+		switch verb {
+		case 'd':
+			return strconv.FormatUint(x, 10), true
+		case 'x':
+			return strconv.FormatUint(x, 16), true
+		case 'X':
+			return strings.ToUpper(strconv.FormatUint(x, 16)), true
+		case 'o':
+			return strconv.FormatUint(x, 8), true
+		}
+	case float64:
+		return strconv.FormatFloat(x, verb, s.prec, 64), true
+	}
+	return "", false
 }
 
 // formatUnsigned is %o %u %x %X: C ignores '+' and ' ' there, and '#'
 // adds no prefix to zero.
 func formatUnsigned(s fspec, conv byte, v uint64) string {
-	s.flags = strings.NewReplacer("+", "", " ", "").Replace(s.flags)
-	if v == 0 && conv != 'o' {
-		s.flags = strings.ReplaceAll(s.flags, "#", "")
+	if s.flags != "" {
+		s.flags = strings.Map(func(r rune) rune {
+			if r == '+' || r == ' ' || (r == '#' && v == 0 && conv != 'o') {
+				return -1
+			}
+			return r
+		}, s.flags)
 	}
 	if conv == 'u' {
 		conv = 'd'
