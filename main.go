@@ -268,8 +268,11 @@ func report(err error) (int, bool) {
 	if errors.As(err, &sig) {
 		return sig.status(), true // finish says so, in one line
 	}
-	fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
 	var le *bindings.LuaError
+	if errors.As(err, &le) && le.Value == lua.LNil {
+		return 1, true // error(nil): lua(1) says nothing
+	}
+	fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
 	if errors.As(err, &le) && le.Traceback != "" {
 		fmt.Fprintln(os.Stderr, le.Traceback)
 	}

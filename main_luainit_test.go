@@ -122,3 +122,28 @@ func TestPopenWriteDoesNotHang(t *testing.T) {
 		t.Errorf("took %v", d)
 	}
 }
+
+// TestErrorObjects: lua(1) shows an error value that is not a string or
+// number as "(error object is not a string)", a nil one as nothing (exit
+// status 1 either way), and a number with the position. Expected values
+// are lua5.1's (with its name replaced by nsh's); nsh's own error values
+// (with __tostring) keep their text.
+func TestErrorObjects(t *testing.T) {
+	cases := []struct{ code, stderr string }{
+		{"error()", ""},
+		{"error({})", "nsh: (error object is not a string)\n"},
+		{"error(true)", "nsh: (error object is not a string)\n"},
+		{"error(12)", "nsh: (command line):1: 12\n"},
+		{"error(setmetatable({}, {__tostring = function() return 'mine' end}))", "nsh: mine\n"},
+	}
+	for _, c := range cases {
+		r := nshEnv(t, "", "", "-e", c.code)
+		first := r.stderr
+		if i := strings.Index(first, "\n"); i >= 0 {
+			first = first[:i+1]
+		}
+		if r.code != 1 || first != c.stderr || r.stdout != "" {
+			t.Errorf("nsh -e %q: exit %d, stderr %q; want 1, first line %q", c.code, r.code, r.stderr, c.stderr)
+		}
+	}
+}

@@ -111,6 +111,9 @@ func (s *stdlib) print(L *lua.LState) int {
 // caller, so levels above 1 are passed on plus one. error() raises nil.
 func baseError(L *lua.LState) int {
 	obj := L.Get(1)
+	if n, ok := obj.(lua.LNumber); ok {
+		obj = lua.LString(FormatNumber(n)) // a number gets the position too
+	}
 	level := L.OptInt(2, 1)
 	if level >= 2 {
 		level++
