@@ -57,10 +57,10 @@ func readFormat(L *lua.LState, r *bufio.Reader, i, argn int) (lua.LValue, error)
 	case lua.LNumber:
 		return readChars(r, int(v))
 	case lua.LString:
-		if len(v) < 2 || v[0] != '*' {
+		if len(v) < 1 || v[0] != '*' {
 			break
 		}
-		switch v[1] {
+		switch (string(v) + "\x00")[1] {
 		case 'n':
 			return readNumber(r)
 		case 'l':
