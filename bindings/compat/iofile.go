@@ -35,6 +35,9 @@ type fileCore struct {
 	done bool          // closed
 }
 
+// errInval is fopen's and popen's answer to a mode they do not know.
+var errInval error = syscall.EINVAL
+
 // errStdClose is what closing a standard file gives, as lua5.1 says it.
 var errStdClose = errors.New("cannot close standard file")
 

@@ -9,8 +9,6 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-var errInval error = syscall.EINVAL
-
 func (st *ioState) fRead(L *lua.LState) int {
 	return st.read(L, toFile(L, 1), 2)
 }
