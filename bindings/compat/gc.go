@@ -21,7 +21,6 @@ func (g *gcState) collect(L *lua.LState) int {
 		return 1
 	case "collect", "step":
 		runtime.GC()
-		SweepFiles(L)
 		if opt == "step" {
 			L.Push(lua.LTrue) // a cycle finished
 			return 1

@@ -59,6 +59,7 @@ func installIOLib(L *lua.LState, stdout io.Writer, hostStdout bool) {
 	st.input = lib.RawGetString("stdin").(*lua.LUserData)
 	st.output = lib.RawGetString("stdout").(*lua.LUserData)
 	L.SetGlobal("io", lib)
+	wrapCollect(L)
 	if loaded, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable); ok {
 		loaded.RawSetString("io", lib)
 	}
@@ -179,4 +180,27 @@ func (st *ioState) defaultFile(L *lua.LState, output bool) *luaFile {
 		L.RaiseError("standard %s file is closed", what)
 	}
 	return lf
+}
+
+// wrapCollect makes collectgarbage() and collectgarbage("collect") close
+// the files the scripts dropped, after the collection, as lua5.1's __gc
+// does for files.
+func wrapCollect(L *lua.LState) {
+	orig, ok := L.GetGlobal("collectgarbage").(*lua.LFunction)
+	if !ok {
+		return
+	}
+	L.SetGlobal("collectgarbage", L.NewFunction(func(L *lua.LState) int {
+		top := L.GetTop()
+		sweep := L.OptString(1, "collect") == "collect"
+		L.Push(orig)
+		for i := 1; i <= top; i++ {
+			L.Push(L.Get(i))
+		}
+		L.Call(top, lua.MultRet)
+		if sweep {
+			SweepFiles(L)
+		}
+		return L.GetTop() - top
+	}))
 }

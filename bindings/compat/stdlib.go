@@ -72,7 +72,7 @@ func baseUnpack(L *lua.LState) int {
 		L.RaiseError("too many results to unpack")
 	}
 	for k := i; k <= j; k++ {
-		L.Push(rawGetInt(tb, k))
+		L.Push(tb.RawGetInt(k))
 	}
 	return j - i + 1
 }

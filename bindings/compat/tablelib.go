@@ -18,7 +18,7 @@ func tableConcat(L *lua.LState) int {
 	j := L.OptInt(4, tb.Len())
 	var b strings.Builder
 	for k := i; k <= j; k++ {
-		switch v := rawGetInt(tb, k).(type) {
+		switch v := tb.RawGetInt(k).(type) {
 		case lua.LString:
 			b.WriteString(string(v))
 		case lua.LNumber:
@@ -63,7 +63,7 @@ func tableForeachi(L *lua.LState) int {
 	for i := 1; i <= tb.Len(); i++ {
 		L.Push(f)
 		L.Push(lua.LNumber(i))
-		L.Push(rawGetInt(tb, i))
+		L.Push(tb.RawGetInt(i))
 		L.Call(2, 1)
 		if r := L.Get(-1); r != lua.LNil {
 			return 1
