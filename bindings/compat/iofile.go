@@ -144,8 +144,10 @@ func (lf *luaFile) setvbuf(mode string, size int) error {
 	if err := lf.flush(); err != nil {
 		return err
 	}
-	if !lf.write || lf.f == nil {
-		return nil // reads are buffered alike; the host's writer stays as it is
+	if !lf.write || lf.std {
+		// Reads are buffered alike; the standard files stay unbuffered, as
+		// print writes to standard output beside them.
+		return nil
 	}
 	if size <= 0 {
 		size = 4096
