@@ -37,8 +37,10 @@ Options:
   --         stop handling options
   -          run standard input as the script
 
-The script sees its arguments in the global table arg (arg[0] is the script)
-and as ... in its main chunk. Try: nsh -e 'print(ns.self("net"))'
+The script sees its arguments in the global table arg (arg[0] is the script,
+arg[-1] and below the options before it and nsh) and as ... in its main
+chunk. $LUA_INIT, when set, runs first: Lua code, or @file to run a file.
+Try: nsh -e 'print(ns.self("net"))'
 Exit status: 0, 1 after an error, n after os.exit(n), 2 for a bad option;
 os.exit(ns.enter(pid, cmd, ...)) exits as the command did.
 Reference: docs/reference.md, or help() at the prompt.
@@ -53,6 +55,7 @@ type options struct {
 	help        bool
 	script      string // "" none, "-" stdin
 	args        []string
+	before      []string // the options before the script: arg[-n..-1]
 }
 
 type action struct {
@@ -62,6 +65,9 @@ type action struct {
 
 func main() {
 	bindings.Init()
+	if len(os.Args) > 0 && os.Args[0] != "" {
+		progname = os.Args[0]
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -72,9 +78,9 @@ func parseArgs(argv []string) (options, error) {
 		a := argv[i]
 		switch {
 		case a == "--":
-			return o.withScript(argv[i+1:]), nil
+			return o.withScript(argv[:i+1], argv[i+1:]), nil
 		case a == "-":
-			o.script, o.args = "-", argv[i+1:]
+			o.script, o.args, o.before = "-", argv[i+1:], argv[:i]
 			return o, nil
 		case a == "-e" || a == "-l":
 			if i+1 >= len(argv) {
@@ -95,18 +101,21 @@ func parseArgs(argv []string) (options, error) {
 		case strings.HasPrefix(a, "-"):
 			return o, fmt.Errorf("unrecognized option '%s'", a)
 		default:
-			return o.withScript(argv[i:]), nil
+			return o.withScript(argv[:i], argv[i:]), nil
 		}
 	}
 	return o, nil
 }
 
-func (o options) withScript(rest []string) options {
+func (o options) withScript(before, rest []string) options {
 	if len(rest) > 0 {
-		o.script, o.args = rest[0], rest[1:]
+		o.script, o.args, o.before = rest[0], rest[1:], before
 	}
 	return o
 }
+
+// progname is arg[-n], the interpreter as it was called: os.Args[0].
+var progname = "nsh"
 
 // run is the whole CLI; it returns the exit status.
 func run(argv []string) int {
@@ -118,12 +127,6 @@ func run(argv []string) int {
 	if o.help {
 		fmt.Print(usage)
 		return 0
-	}
-	if o.version {
-		fmt.Printf("nsh %s (Lua 5.1 by gopher-lua)\n", bindings.Version)
-		if len(o.actions) == 0 && o.script == "" && !o.interactive {
-			return 0
-		}
 	}
 	rt, err := bindings.New(bindings.Options{})
 	if err != nil {
@@ -139,11 +142,15 @@ func run(argv []string) int {
 // signal w catches stops them.
 func execute(w *signalWatch, rt *bindings.Runtime, o options) int {
 	ctx := w.ctx
-	name := o.script
-	if name == "" {
-		name = "nsh"
+	if code, done := report(runInit(ctx, rt)); done {
+		return code
 	}
-	rt.SetArgs(bindings.Script{Name: name, Args: o.args, Interpreter: "nsh"})
+	if o.version {
+		fmt.Printf("nsh %s (Lua 5.1 by gopher-lua)\n", bindings.Version)
+		if len(o.actions) == 0 && o.script == "" && !o.interactive {
+			return 0
+		}
+	}
 	for _, a := range o.actions {
 		if code, done := report(o.results(ctx, rt)(runAction(ctx, rt, a))); done {
 			return code
@@ -152,11 +159,11 @@ func execute(w *signalWatch, rt *bindings.Runtime, o options) int {
 	tty := isTerminal(os.Stdin)
 	switch {
 	case o.script == "-" || o.script == "" && len(o.actions) == 0 && !o.interactive && !tty && !o.version:
-		if code, done := report(o.results(ctx, rt)(runStdin(ctx, rt, o.script, o.args))); done {
+		if code, done := report(o.results(ctx, rt)(runStdin(ctx, rt, o))); done {
 			return code
 		}
 	case o.script != "":
-		if code, done := report(o.results(ctx, rt)(rt.EvalFile(ctx, o.script, o.args...))); done {
+		if code, done := report(o.results(ctx, rt)(runFile(ctx, rt, o))); done {
 			return code
 		}
 	}
@@ -174,12 +181,58 @@ func runAction(ctx context.Context, rt *bindings.Runtime, a action) ([]lua.LValu
 	return rt.Eval(ctx, a.value, "(command line)")
 }
 
-func runStdin(ctx context.Context, rt *bindings.Runtime, arg0 string, args []string) ([]lua.LValue, error) {
+// runStdin runs standard input: as the script "-" (with an arg table), or
+// with no script named (without one, as lua5.1 runs it).
+func runStdin(ctx context.Context, rt *bindings.Runtime, o options) ([]lua.LValue, error) {
 	code, err := io.ReadAll(os.Stdin)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read stdin: %w", err)
 	}
-	return rt.EvalScript(ctx, bindings.Script{Name: "stdin", Arg0: arg0, Code: code, Args: args})
+	s := bindings.Script{Name: "stdin", Code: code, Args: o.args, NoArg: o.script == ""}
+	if o.script == "-" {
+		s.Arg0, s.Options = "-", append([]string{progname}, o.before...)
+	}
+	return rt.EvalScript(ctx, s)
+}
+
+// runFile runs the script with its arg table as lua5.1 sets it: arg[0]
+// the script, arg[1..] its arguments, arg[-n..-1] the interpreter and the
+// options before the script.
+func runFile(ctx context.Context, rt *bindings.Runtime, o options) ([]lua.LValue, error) {
+	code, err := os.ReadFile(o.script)
+	if err != nil {
+		return nil, cannotOpen(o.script, err)
+	}
+	return rt.EvalScript(ctx, bindings.Script{Name: o.script, Code: code, Args: o.args,
+		Options: append([]string{progname}, o.before...)})
+}
+
+func cannotOpen(path string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot open %s: %w", path, err)
+}
+
+// runInit runs $LUA_INIT before anything else, as lua5.1 does: the file
+// after a leading '@', else the text as the chunk "=LUA_INIT". No arg
+// table exists yet.
+func runInit(ctx context.Context, rt *bindings.Runtime) error {
+	init, ok := os.LookupEnv("LUA_INIT")
+	if !ok {
+		return nil
+	}
+	if path, isFile := strings.CutPrefix(init, "@"); isFile {
+		code, err := os.ReadFile(path)
+		if err != nil {
+			return cannotOpen(path, err)
+		}
+		_, err = rt.EvalScript(ctx, bindings.Script{Name: path, Code: code, NoArg: true})
+		return err
+	}
+	_, err := rt.Eval(ctx, init, "LUA_INIT")
+	return err
 }
 
 // results returns what to do with the values a chunk returned: print them
@@ -215,8 +268,11 @@ func report(err error) (int, bool) {
 	if errors.As(err, &sig) {
 		return sig.status(), true // finish says so, in one line
 	}
-	fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
 	var le *bindings.LuaError
+	if errors.As(err, &le) && le.Value == lua.LNil {
+		return 1, true // error(nil): lua(1) says nothing
+	}
+	fmt.Fprintf(os.Stderr, "nsh: %v\n", err)
 	if errors.As(err, &le) && le.Traceback != "" {
 		fmt.Fprintln(os.Stderr, le.Traceback)
 	}

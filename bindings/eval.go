@@ -139,9 +139,25 @@ func (r *Runtime) luaError(err error) error {
 	}
 	msg := api.Error()
 	if api.Object != nil {
-		msg = r.L.ToStringMeta(api.Object).String()
+		msg = errorText(r.L, api.Object)
 	}
 	return &LuaError{Message: msg, Traceback: r.trace, Value: api.Object}
+}
+
+// errorText is how lua(1) shows an error value: a string or number as
+// itself, nil as nothing, a value with __tostring (nsh's error values) as
+// that says, anything else as "(error object is not a string)".
+func errorText(L *lua.LState, v lua.LValue) string {
+	switch v.(type) {
+	case lua.LString, lua.LNumber:
+		return L.ToStringMeta(v).String()
+	case *lua.LNilType:
+		return ""
+	}
+	if L.GetMetaField(v, "__tostring") != lua.LNil {
+		return L.ToStringMeta(v).String()
+	}
+	return "(error object is not a string)"
 }
 
 // DoString runs code as a chunk named name (as error messages show it).

@@ -27,6 +27,7 @@ func installCollect(L *lua.LState) {
 		}
 		compat.SweepWeak(L) // weak tables first: what they alone held can go now
 		vocab.Collect(L)
+		compat.SweepFiles(L) // files the scripts dropped, as lua5.1's __gc
 		L.Push(lua.LNumber(0))
 		return 1
 	}))

@@ -43,7 +43,9 @@ func (r *Runtime) open() error {
 // on, so every function that would change the calling thread's namespaces
 // refuses with an error instead of corrupting the host. compat's library
 // mends are installed too; print and io.write keep the process's stdout and
-// os.exit is left alone.
+// os.exit is left alone. Call compat.Release(L) before closing L to flush
+// and close the files its scripts left open and wait for their io.popen
+// children, as lua_close does.
 func Attach(L *lua.LState) (err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -156,6 +156,7 @@ func (r *Runtime) release() {
 	}
 	r.closers = nil
 	releaseHandles(r.L)
+	compat.Release(r.L) // files and io.popen children scripts left open
 	r.L.Close()
 }
 

@@ -24,6 +24,12 @@ type Script struct {
 	Args []string
 	// Interpreter is arg[-1], the program name; empty for none.
 	Interpreter string
+	// Options, when given, are arg[-n..-1] instead: the interpreter and
+	// the options before the script, as lua5.1 sets them.
+	Options []string
+	// NoArg leaves the global arg alone: lua5.1 makes no arg table for
+	// LUA_INIT or for standard input run without naming a script.
+	NoArg bool
 }
 
 // DoFile runs the Lua file at path with args, as `nsh path args…` does.
@@ -57,7 +63,9 @@ func (r *Runtime) EvalScript(ctx context.Context, s Script) ([]lua.LValue, error
 	code := skipShebang(string(s.Code))
 	var out []lua.LValue
 	err := r.Do(ctx, func(L *lua.LState) error {
-		r.setArgs(s)
+		if !s.NoArg {
+			r.setArgs(s)
+		}
 		fn, err := r.compileScript(code, s.Name)
 		if err != nil {
 			return err
@@ -85,6 +93,9 @@ func (r *Runtime) setArgs(s Script) {
 	t := r.L.NewTable()
 	if s.Interpreter != "" {
 		t.RawSetInt(-1, lua.LString(s.Interpreter))
+	}
+	for i, o := range s.Options {
+		t.RawSetInt(i-len(s.Options), lua.LString(o))
 	}
 	arg0 := s.Name
 	if s.Arg0 != "" {

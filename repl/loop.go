@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nsh-lua/nsh/bindings"
+	lua "github.com/yuin/gopher-lua"
 )
 
 // Config is what the loop runs with.
@@ -155,8 +156,11 @@ func drain(ch <-chan os.Signal) {
 
 // printError writes an error and, for Lua errors, its traceback.
 func printError(w io.Writer, err error) {
-	fmt.Fprintln(w, err.Error())
 	var le *bindings.LuaError
+	if errors.As(err, &le) && le.Value == lua.LNil {
+		return // error(nil): lua(1) shows nothing
+	}
+	fmt.Fprintln(w, err.Error())
 	if errors.As(err, &le) && le.Traceback != "" {
 		fmt.Fprintln(w, le.Traceback)
 	}

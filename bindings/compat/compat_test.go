@@ -15,7 +15,7 @@ import (
 func newState(t testing.TB, out *bytes.Buffer) *lua.LState {
 	t.Helper()
 	L := lua.NewState(Options())
-	t.Cleanup(L.Close)
+	t.Cleanup(func() { Release(L); L.Close() })
 	Install(L, Hooks{Stdout: out})
 	return L
 }

@@ -19,7 +19,10 @@
 //     "%.14g", tonumber and string arithmetic with lua5.1's conversion,
 //     error levels, io.write honouring io.output, the loaders (loadstring,
 //     load, loadfile, dofile, require's Lua searcher) through Compile, and
-//     coroutine functions that refuse to yield across a Go call.
+//     coroutine functions that refuse to yield across a Go call; nsh's own
+//     io library (lua5.1's results, stdio buffering, io.popen with pclose's
+//     wait, files closed by collectgarbage and by Release), string.format
+//     and the pattern functions (find, match, gmatch, gsub with %f).
 //   - Narrow access to gopher-lua internals where nothing else reaches,
 //     each guarded by a canary test (internals.go).
 //

@@ -32,9 +32,9 @@ type Hooks struct {
 // Compile. It works on a state nsh made (with Options) and on one a host
 // made and attached nsh to.
 func Install(L *lua.LState, h Hooks) {
-	s := &stdlib{h: h, stdout: h.Stdout}
-	if s.stdout == nil {
-		s.stdout = os.Stdout
+	s := &stdlib{h: h, stdout: os.Stdout}
+	if h.Stdout != nil {
+		s.stdout = &lockedWriter{w: h.Stdout} // io.popen children write too
 	}
 	p := &protector{}
 	s.tostring = L.NewFunction(baseToString)
@@ -48,9 +48,8 @@ func Install(L *lua.LState, h Hooks) {
 	L.SetGlobal("xpcall", L.NewFunction(p.xpcall))
 	installStringArith(L)
 	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
-		if f, ok := str.RawGetString("format").(*lua.LFunction); ok {
-			str.RawSetString("format", L.NewFunction(stringFormat(f)))
-		}
+		str.RawSetString("format", L.NewFunction(stringFormat))
+		installPatterns(L, str)
 	}
 	s.installIO(L)
 	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {
@@ -63,6 +62,7 @@ func Install(L *lua.LState, h Hooks) {
 		os.RawSetString("execute", L.NewFunction(s.osExecute))
 		os.RawSetString("date", L.NewFunction(osDate))
 		os.RawSetString("clock", L.NewFunction(osClock))
+		installOSFiles(L, os)
 	}
 	installTable(L)
 	installBase51(L)

@@ -15,7 +15,6 @@ type stdlib struct {
 	h        Hooks
 	stdout   io.Writer      // h.Stdout, or os.Stdout
 	tostring *lua.LFunction // nsh's tostring, to call it directly from print
-	stdoutUD lua.LValue     // the io.stdout file of the state
 }
 
 // ToString renders v as lua5.1's tostring does: __tostring first, numbers
@@ -112,6 +111,9 @@ func (s *stdlib) print(L *lua.LState) int {
 // caller, so levels above 1 are passed on plus one. error() raises nil.
 func baseError(L *lua.LState) int {
 	obj := L.Get(1)
+	if n, ok := obj.(lua.LNumber); ok {
+		obj = lua.LString(FormatNumber(n)) // a number gets the position too
+	}
 	level := L.OptInt(2, 1)
 	if level >= 2 {
 		level++
@@ -120,71 +122,10 @@ func baseError(L *lua.LState) int {
 	return 0
 }
 
-// installIO makes io.write go through io.output() and file:write format
-// numbers as lua5.1 does; writes to the state's io.stdout go to the host's
-// writer.
+// installIO replaces the io library with nsh's (iolib.go); writes to the
+// state's io.stdout go to the host's writer.
 func (s *stdlib) installIO(L *lua.LState) {
-	iolib, ok := L.GetGlobal("io").(*lua.LTable)
-	if !ok {
-		return
-	}
-	s.stdoutUD = iolib.RawGetString("stdout")
-	output, _ := iolib.RawGetString("output").(*lua.LFunction)
-	methods, _ := L.GetTypeMetatable("FILE*").(*lua.LTable)
-	if methods == nil || output == nil {
-		return
-	}
-	write, ok := methods.RawGetString("write").(*lua.LFunction)
-	if !ok {
-		return
-	}
-	if closeFn, ok := methods.RawGetString("close").(*lua.LFunction); ok {
-		methods.RawSetString("close", L.NewFunction(func(L *lua.LState) int { return fileClose(L, closeFn) }))
-	}
-	fileWrite := L.NewFunction(func(L *lua.LState) int { return s.fileWrite(L, write) })
-	methods.RawSetString("write", fileWrite)
-	iolib.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
-		L.Push(output)
-		L.Call(0, 1)
-		L.Insert(L.Get(-1), 1)
-		L.Pop(1)
-		L.Insert(fileWrite, 1)
-		L.Call(L.GetTop()-1, lua.MultRet)
-		return L.GetTop()
-	}))
-}
-
-// fileWrite is file:write(...): numbers as FormatNumber renders them, and
-// the host's writer for io.stdout. It returns true, as lua5.1 does.
-func (s *stdlib) fileWrite(L *lua.LState, write *lua.LFunction) int {
-	self := L.Get(1)
-	for i := 2; i <= L.GetTop(); i++ {
-		switch v := L.Get(i).(type) {
-		case lua.LNumber:
-			L.Replace(i, lua.LString(FormatNumber(v)))
-		case lua.LString:
-		default:
-			L.ArgError(i-1, "string expected, got "+v.Type().String())
-		}
-	}
-	if self == s.stdoutUD && s.h.Stdout != nil {
-		for i := 2; i <= L.GetTop(); i++ {
-			if _, err := io.WriteString(s.stdout, string(L.Get(i).(lua.LString))); err != nil {
-				L.Push(lua.LNil)
-				L.Push(lua.LString(err.Error()))
-				return 2
-			}
-		}
-		L.Push(lua.LTrue)
-		return 1
-	}
-	top := L.GetTop()
-	L.Push(write)
-	for i := 1; i <= top; i++ {
-		L.Push(L.Get(i))
-	}
-	L.Call(top, lua.MultRet)
-	return L.GetTop() - top
+	installIOLib(L, s.stdout, s.h.Stdout != nil)
 }
 
 // osExit is os.exit([code]): it tells the host, then raises so that the
@@ -227,63 +168,6 @@ func (s *stdlib) osExecute(L *lua.LState) int {
 	return 1
 }
 
-// stringFormat is string.format with lua5.1's %s for numbers (%.14g) and
-// %q quoting; the rest is gopher-lua's.
-func stringFormat(orig *lua.LFunction) lua.LGFunction {
-	return func(L *lua.LState) int {
-		f := L.CheckString(1)
-		arg := 1
-		var b strings.Builder
-		for i := 0; i < len(f); i++ {
-			b.WriteByte(f[i])
-			if f[i] != '%' {
-				continue
-			}
-			j := i + 1
-			for j < len(f) && strings.IndexByte("-+ #0123456789.", f[j]) >= 0 {
-				j++
-			}
-			if j >= len(f) {
-				break
-			}
-			if f[j] == '%' {
-				b.WriteByte('%')
-				i = j
-				continue
-			}
-			arg++
-			switch f[j] {
-			case 's':
-				if n, ok := L.Get(arg).(lua.LNumber); ok {
-					L.Replace(arg, lua.LString(FormatNumber(n)))
-				}
-			case 'g', 'G':
-				if !strings.Contains(f[i+1:j], ".") {
-					b.WriteString(f[i+1:j] + ".6" + string(f[j])) // C's default precision
-					i = j
-					continue
-				}
-			case 'q':
-				L.Replace(arg, lua.LString(Quote(L.CheckString(arg))))
-				b.WriteString(f[i+1 : j])
-				b.WriteByte('s')
-				i = j
-				continue
-			}
-			b.WriteString(f[i+1 : j+1])
-			i = j
-		}
-		L.Replace(1, lua.LString(b.String()))
-		top := L.GetTop()
-		L.Push(orig)
-		for i := 1; i <= top; i++ {
-			L.Push(L.Get(i))
-		}
-		L.Call(top, 1)
-		return 1
-	}
-}
-
 // Quote renders s as lua5.1's string.format("%q") does.
 func Quote(s string) string {
 	var b strings.Builder
@@ -305,21 +189,4 @@ func Quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
-}
-
-// fileClose is file:close(): true on success, as lua5.1's pclose path
-// gives for a process too (gopher-lua returns the exit status).
-func fileClose(L *lua.LState, closeFn *lua.LFunction) int {
-	top := L.GetTop()
-	L.Push(closeFn)
-	for i := 1; i <= top; i++ {
-		L.Push(L.Get(i))
-	}
-	L.Call(top, lua.MultRet)
-	if _, ok := L.Get(top + 1).(lua.LNumber); ok {
-		L.SetTop(top)
-		L.Push(lua.LTrue)
-		return 1
-	}
-	return L.GetTop() - top
 }

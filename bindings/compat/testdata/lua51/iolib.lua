@@ -1,0 +1,83 @@
+-- io library results and messages as lua5.1 gives them
+local function try(f, ...) return pcall(f, ...) end
+local function caught(f) local ok, err = pcall(f) return ok, err end
+print(io.open("/nonexistent/x"))
+print(io.open("/nonexistent/x", "w"))
+print(io.open("iolib.lua", "z"))
+print(io.stdout:close())
+print(io.close(io.stderr))
+print(io.type(io.stdin), io.type(8), io.type({}), io.type(nil))
+print(tostring(io.stdout):match("^file %(0x%x+%)$") ~= nil)
+print(os.setlocale("C", "all"), os.setlocale(), os.setlocale("no_SUCH.locale"))
+local name = os.tmpname()
+print(io.open(name) ~= nil) -- tmpname makes the file
+print(os.remove(name), os.remove(name) == nil)
+print(select(3, os.remove(name)), select(3, os.rename(name, name .. "x")))
+-- writing, seeking, buffering
+local f = assert(io.open(name, "w"))
+print(f:seek(), f:write("alo alo"), f:seek(), f:seek("cur", -3), f:write("joao"), f:seek("end"))
+print(caught(function() return f:seek("middle") end))
+local r = assert(io.open(name))
+print(r:read("*a")) -- f's writes are still in its buffer
+print(f:flush(), r:read("*a"))
+print(f:setvbuf("no"), f:write("!"), r:read("*a"))
+print(f:setvbuf("line"), f:write("x"), r:read("*a"), f:write("y\n"), r:read("*a"))
+print(f:read("*l"))
+print(r:write("z"))
+f:close(); r:close()
+print(caught(function() return f:write("x") end))
+print(caught(function() return io.close(f) end))
+print(tostring(f), io.type(f))
+-- reading formats
+f = assert(io.open(name, "w"))
+f:write(" 123.4\t-56e-2  not a number\nsecond line\n\n0x1F nan -.5 +3. inf 1e\nlast")
+f:close()
+f = assert(io.open(name))
+print(f:read(1, "*n", "*n", "*l", "*l", "*l"))
+print(f:read("*n", "*n", "*n", "*n", "*n"))
+print(f:read("*n"))
+print(f:read("*l"))
+print(f:read(0), f:read(2), f:read(100), f:read(0), f:read(1), f:read("*l"), f:read("*a"), f:read("*n"))
+print(caught(function() return f:read("*x") end))
+print(caught(function() return f:read({}) end))
+f:close()
+-- lines
+local it = io.lines(name)
+while it() do end
+print(caught(function() return it() end))
+for l in io.lines(name) do io.write("[", l, "]") end
+print()
+print(caught(function() return io.lines("/nonexistent/x") end))
+f = io.open(name)
+local n = 0
+for l in f:lines() do n = n + 1 end
+print(n, f:read("*l"), io.type(f))
+f:close()
+-- default files
+io.output(name)
+io.write("one\n", 2, "\n")
+io.close()
+print(caught(function() return io.write("x") end))
+io.output(io.stdout)
+io.input(name)
+print(io.read(), io.read("*n"), io.read())
+for l in io.lines() do print(l) end
+io.close(io.input())
+print(caught(function() return io.read() end))
+print(caught(function() return io.lines() end))
+print(caught(function() return io.input("/nonexistent/x") end))
+io.input(io.stdin)
+-- a file dropped without close is flushed and closed by the collector
+io.output(name)
+io.write("kept")
+io.output(io.stdout)
+collectgarbage()
+f = io.open(name)
+print(f:read("*a"))
+f:close()
+local t = io.tmpfile()
+t:write("tmp")
+t:seek("set")
+print(t:read("*a"))
+t:close()
+print(os.remove(name))
