@@ -33,6 +33,10 @@ func TestUpstreamBugsStillThere(t *testing.T) {
 		{"#440 multiple assignment", "local x, y = 1, 2; x, y = y, x; return x .. ' ' .. y", "2 1"},
 		{"keyed call in constructor", "local function f() return 'v' end; local t = {'a', k = f()}; return #t", "1"},
 		{"last SETLIST batch after 50 items", "local function f(...) return {" + strings.Repeat("0, ", 50) + "...} end; return #f(1, 2)", "52"},
+		{"resume with fewer values than the yield wants",
+			"local co = coroutine.create(function() local a, b = coroutine.yield() return type(b) end); coroutine.resume(co); local _, r = coroutine.resume(co, 1); return r", "nil"},
+		{"a body yielding by a tail call",
+			"local co = coroutine.create(function() return coroutine.yield() end); coroutine.resume(co); local ok, r = coroutine.resume(co, 'v'); return tostring(ok) .. ' ' .. tostring(r)", "true v"},
 		{"#448 pcall closes upvalues below", "local n = 0; local function try(f) if not pcall(f) then n = n + 1 end end; for i = 1, 3 do try(function() error('x') end) end; return n", "3"},
 	} {
 		bare := runBare(t, c.src)

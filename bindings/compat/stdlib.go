@@ -118,6 +118,9 @@ func baseError(L *lua.LState) int {
 	if level >= 2 {
 		level++
 	}
+	if level >= 2 && noCaller(L, level-1) {
+		level = 0
+	}
 	L.Error(obj, level)
 	return 0
 }

@@ -108,16 +108,25 @@ func installCoroutine(L *lua.LState) {
 			return 2
 		}
 		hookPanic(th)
+		padResume(L, th, L.GetTop()-1)
 		n := resume.GFunction(L)
 		if top := L.GetTop(); n >= 2 && th.Dead && L.Get(top-n+1) == lua.LFalse {
 			L.Replace(top-n+2, rewordDead(L, th, L.Get(top-n+2)))
 		}
 		return n
 	}))
-	co.RawSetString("wrap", L.NewFunction(func(L *lua.LState) int {
-		L.CheckFunction(1)
+	trampoline := newTrampoline(L)
+	co.RawSetString("create", L.NewFunction(func(L *lua.LState) int {
+		body := coroutineBody(L, trampoline, L.CheckFunction(1))
 		L.Push(create)
-		L.Push(L.Get(1))
+		L.Push(body)
+		L.Call(1, 1)
+		return 1
+	}))
+	co.RawSetString("wrap", L.NewFunction(func(L *lua.LState) int {
+		body := coroutineBody(L, trampoline, L.CheckFunction(1))
+		L.Push(create)
+		L.Push(body)
 		L.Call(1, 1)
 		th := L.Get(-1)
 		L.Push(L.NewFunction(func(L *lua.LState) int {
@@ -134,6 +143,7 @@ func wrapped(L *lua.LState, resume *lua.LFunction, th lua.LValue) int {
 		L.Error(lua.LString(msg), 0)
 	}
 	hookPanic(th.(*lua.LState))
+	padResume(L, th.(*lua.LState), L.GetTop())
 	n := L.GetTop()
 	L.Push(resume)
 	L.Push(th)
