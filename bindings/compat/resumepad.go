@@ -50,12 +50,16 @@ const tailYieldSource = `local select = select
 return function(f) return function(...) return select(1, f(...)) end end`
 
 // coroutineBody returns f, or f under the trampoline when f is a Lua
-// function with a tail call in its code.
-func coroutineBody(L *lua.LState, trampoline *lua.LFunction, f *lua.LFunction) *lua.LFunction {
+// function with a tail call in its code; *trampoline is compiled on first
+// use.
+func coroutineBody(L *lua.LState, trampoline **lua.LFunction, f *lua.LFunction) *lua.LFunction {
 	if f.IsG || f.Proto == nil || !hasTailCall(f.Proto) {
 		return f
 	}
-	L.Push(trampoline)
+	if *trampoline == nil {
+		*trampoline = newTrampoline(L)
+	}
+	L.Push(*trampoline)
 	L.Push(f)
 	L.Call(1, 1)
 	body := L.Get(-1).(*lua.LFunction)

@@ -115,16 +115,16 @@ func installCoroutine(L *lua.LState) {
 		}
 		return n
 	}))
-	trampoline := newTrampoline(L)
+	var trampoline *lua.LFunction // compiled at the first body that needs it
 	co.RawSetString("create", L.NewFunction(func(L *lua.LState) int {
-		body := coroutineBody(L, trampoline, L.CheckFunction(1))
+		body := coroutineBody(L, &trampoline, L.CheckFunction(1))
 		L.Push(create)
 		L.Push(body)
 		L.Call(1, 1)
 		return 1
 	}))
 	co.RawSetString("wrap", L.NewFunction(func(L *lua.LState) int {
-		body := coroutineBody(L, trampoline, L.CheckFunction(1))
+		body := coroutineBody(L, &trampoline, L.CheckFunction(1))
 		L.Push(create)
 		L.Push(body)
 		L.Call(1, 1)
