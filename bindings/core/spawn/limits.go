@@ -123,28 +123,42 @@ func roomFor(n int, what string) error {
 		return nil
 	}
 	// A live child counts twice: the process and the thread its reaper
-	// blocks in waitid on (counted in threads once it does). A child
-	// just reaped is uncounted by a goroutine: give it a moment.
+	// blocks in waitid on (counted in threads once it does). A thread
+	// that just ended may still count: give it a moment.
 	var threads, kids int
-	for try := 0; try < 2; try++ {
+	for pause := time.Millisecond; ; pause *= 2 { // 1+2+4+8 ms at most
 		threads, kids = ownThreads(), int(nproc.kids.Load())
 		if nproc.others+threads+2*kids+n+threadReserve <= nproc.limit {
 			return nil
 		}
-		time.Sleep(time.Millisecond)
+		if pause > 8*time.Millisecond {
+			break
+		}
+		time.Sleep(pause)
 	}
 	return fmt.Errorf("%s: the process limit (ulimit -u %d) is reached (nsh: %d threads, %d children; the user's other tasks: %d): %w",
 		what, nproc.limit, threads, kids, nproc.others, unix.EAGAIN)
 }
 
+// The states of Process.limit.
+const (
+	limitNone     = iota // not counted (yet)
+	limitCounted         // counted in nproc.kids
+	limitReleased        // reaped: never counted again
+)
+
 // countChild counts p against the process limit until it is reaped.
 func countChild(p *Process) {
-	if !nproc.limited.Load() {
-		return
+	if nproc.limited.Load() && p.limit.CompareAndSwap(limitNone, limitCounted) {
+		nproc.kids.Add(1)
 	}
-	nproc.kids.Add(1)
-	go func() {
-		<-p.done
+}
+
+// uncountChild ends p's count, as its reaping does before anyone waiting
+// for it wakes up: a script that waited for its children has the room
+// back at once. A child reaped before it was counted is never counted.
+func uncountChild(p *Process) {
+	if p.limit.Swap(limitReleased) == limitCounted {
 		nproc.kids.Add(-1)
-	}()
+	}
 }

@@ -54,6 +54,10 @@ type Process struct {
 	claimed atomic.Bool
 	res     Result
 	err     error
+
+	// limit says whether p counts against the process limit: counted by
+	// countChild, uncounted when reaped, before Wait can return.
+	limit atomic.Int32
 }
 
 // Start starts the child Spec describes and returns once it runs the

@@ -77,6 +77,7 @@ func launch(pl *plan, p *Process) (*exec.Cmd, error) {
 // reap waits for the child, records its result and closes p.done.
 func reap(p *Process, cmd *exec.Cmd) {
 	defer close(p.done)
+	defer uncountChild(p) // before done closes
 	var reply []byte
 	if p.replyR != nil {
 		reply = p.drainReply()
