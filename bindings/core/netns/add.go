@@ -80,14 +80,21 @@ func addOnCaller(path string) (*nsfs.Handle, error) {
 		return err
 	})
 	if err != nil {
-		if h != nil { // made and bound, but the thread was stranded
-			h.Close()
-			unix.Unmount(path, unix.MNT_DETACH)
-		}
-		unix.Unlink(path)
+		discard(path, h)
 		return nil, err
 	}
 	return h, nil
+}
+
+// discard undoes a named namespace whose making failed after path was
+// created: h, when not nil, was made and bound, but the thread that made it
+// was stranded.
+func discard(path string, h *nsfs.Handle) {
+	if h != nil {
+		h.Close()
+		unix.Unmount(path, unix.MNT_DETACH)
+	}
+	unix.Unlink(path)
 }
 
 // worker is the kept thread for this package's network-namespace
@@ -122,11 +129,7 @@ func addHere(path string) (*nsfs.Handle, error) {
 	}
 	defer unix.Close(file)
 	if werr != nil {
-		if h != nil { // made and bound, but the worker was stranded
-			h.Close()
-			unix.Unmount(path, unix.MNT_DETACH)
-		}
-		unix.Unlink(path)
+		discard(path, h)
 		return nil, werr
 	}
 	return h, nil

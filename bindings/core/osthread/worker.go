@@ -66,31 +66,30 @@ func (w *Worker) Do(job func() error) error {
 // made while it creates the file to bind it on.
 func (w *Worker) Start(job func() error) (wait func() error) {
 	res := make(chan error, 1)
+	t, err := w.hand(job, res)
+	return func() error {
+		for err == nil {
+			if jerr, ran := t.await(res); ran {
+				return jerr
+			}
+			t, err = w.hand(job, res) // the thread ended before it took the job
+		}
+		return err
+	}
+}
+
+// hand queues job on a running worker thread, starting one if needed, and
+// returns that thread; job's error goes to res.
+func (w *Worker) hand(job func() error, res chan<- error) (*workerThread, error) {
 	for {
 		t, err := w.thread()
 		if err != nil {
-			return func() error { return err }
+			return nil, err
 		}
 		select {
 		case t.jobs <- func() { t.run(w.types, job, res) }:
+			return t, nil
 		case <-t.gone:
-			continue
-		}
-		return func() error {
-			for {
-				if err, ran := t.await(res); ran {
-					return err
-				}
-				// the thread ended before it took the job: start another
-				t, err = w.thread()
-				if err != nil {
-					return err
-				}
-				select {
-				case t.jobs <- func() { t.run(w.types, job, res) }:
-				case <-t.gone:
-				}
-			}
 		}
 	}
 }

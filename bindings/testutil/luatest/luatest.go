@@ -122,6 +122,8 @@ func testObject(L *lua.LState, t *testing.T) (*lua.LTable, *[]*lua.LFunction) {
 			cleanups = append(cleanups, L.CheckFunction(2))
 			return 0
 		},
+		"raises": raises,
+		"expect": expect,
 	}
 	for name, fn := range fns {
 		obj.RawSetString(name, L.NewFunction(fn))
@@ -143,4 +145,27 @@ func NewRuntime(t testing.TB, out *bytes.Buffer) *bindings.Runtime {
 	}
 	t.Cleanup(func() { rt.Close() })
 	return rt
+}
+
+// raises is t:raises(f, ...): it calls f with the arguments under the
+// state's pcall and returns the error f raised; no error fails the test.
+func raises(L *lua.LState) int {
+	L.CheckFunction(2)
+	n := L.GetTop() - 1
+	L.Insert(L.GetGlobal("pcall"), 2)
+	L.Call(n, 2)
+	if lua.LVAsBool(L.Get(-2)) {
+		L.RaiseError("expected an error")
+	}
+	return 1
+}
+
+// expect is t:expect(err, text): the test fails unless tostring(err)
+// contains text.
+func expect(L *lua.LState) int {
+	msg, text := L.ToStringMeta(L.Get(2)).String(), L.CheckString(3)
+	if !strings.Contains(msg, text) {
+		L.RaiseError("error %s\nwanted it to contain: %s", msg, text)
+	}
+	return 0
 }

@@ -15,12 +15,6 @@ local function ipd(name, dev)
   return r.stdout
 end
 
-local function raises(t, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then t:fatal("expected an error") end
-  return err
-end
-
 function test_macvlan_bridge_mode_joins_two_namespaces(t)
   local a, b = lab(t), lab(t)
   link.add{ns = a, name = "low0", type = "veth", peer = "low1", up = true}
@@ -36,9 +30,9 @@ function test_macvlan_bridge_mode_joins_two_namespaces(t)
   -- bridge mode: two macvlans on one lower device reach each other
   local r = ns.run{"ip", "netns", "exec", a, "ping", "-c1", "-W2", "10.7.0.2", stdout = "capture", stderr = "capture"}
   assert(r.code == 0, tostring(r.stdout))
-  local err = raises(t, link.add, {ns = a, name = "mv2", type = "macvlan", parent = "low0", mode = "bridges"})
+  local err = t:raises(link.add, {ns = a, name = "mv2", type = "macvlan", parent = "low0", mode = "bridges"})
   assert(tostring(err):find("macvlan mode \"bridges\"", 1, true), tostring(err))
-  err = raises(t, link.add, {ns = a, name = "mv2", type = "macvlan", mode = "bridge"})
+  err = t:raises(link.add, {ns = a, name = "mv2", type = "macvlan", mode = "bridge"})
   assert(tostring(err):find("needs a parent", 1, true), tostring(err))
 end
 
@@ -60,10 +54,10 @@ function test_vxlan_tunnel_between_two_namespaces(t)
   addr.add("vx0", "10.8.0.2/24", {ns = b})
   local r = ns.run{"ip", "netns", "exec", a, "ping", "-c1", "-W2", "10.8.0.2", stdout = "capture", stderr = "capture"}
   assert(r.code == 0, "ping over vxlan: " .. tostring(r.stdout))
-  local err = raises(t, link.add, {ns = a, name = "vx1", type = "vxlan", id = 1, remote = "239.1.1.1"})
+  local err = t:raises(link.add, {ns = a, name = "vx1", type = "vxlan", id = 1, remote = "239.1.1.1"})
   assert(tostring(err):find("multicast", 1, true), tostring(err))
-  err = raises(t, link.add, {ns = a, name = "vx1", type = "vxlan", id = 1, group = "239.1.1.1"})
+  err = t:raises(link.add, {ns = a, name = "vx1", type = "vxlan", id = 1, group = "239.1.1.1"})
   assert(tostring(err):find("needs a parent", 1, true), tostring(err))
-  err = raises(t, link.add, {ns = a, name = "vx1", type = "vxlan", id = 1, parent = "u0"})
+  err = t:raises(link.add, {ns = a, name = "vx1", type = "vxlan", id = 1, parent = "u0"})
   assert(tostring(err):find("does not apply to type \"vxlan\"", 1, true), tostring(err))
 end

@@ -19,31 +19,19 @@ local function names(ns)
 end
 
 -- raises runs f(...) and returns its error, failing when it succeeds.
-local function raises(t, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then t:fatal("expected an error") end
-  return err
-end
-
-local function expect(t, err, text)
-  if not tostring(err):find(text, 1, true) then
-    t:fatal("error " .. tostring(err) .. "\nwanted it to contain: " .. text)
-  end
-end
-
 function test_kernel_errors_name_object_and_namespace(t)
   local a = lab(t)
   link.add{ns = a, name = "veth0", type = "bridge"}
-  local err = raises(t, link.add, {ns = a, name = "veth0", type = "bridge"})
-  expect(t, err, "link.add: veth0: file exists (in netns " .. a .. ")")
+  local err = t:raises(link.add, {ns = a, name = "veth0", type = "bridge"})
+  t:expect(err, "link.add: veth0: file exists (in netns " .. a .. ")")
   assert(err.errno == "EEXIST" and err.op == "link.add" and err.target == "veth0")
-  err = raises(t, addr.add, "eth9", "10.0.0.1/24", {ns = a})
-  expect(t, err, "addr.add: eth9: no such device (in netns " .. a .. ")")
+  err = t:raises(addr.add, "eth9", "10.0.0.1/24", {ns = a})
+  t:expect(err, "addr.add: eth9: no such device (in netns " .. a .. ")")
   assert(err.errno == "ENODEV")
-  err = raises(t, link.del, "ghost", {ns = a})
-  expect(t, err, "link.del: ghost: no such device")
-  err = raises(t, route.add, {ns = a, dst = "10.0.0.0/8", via = "10.9.9.9"})
-  expect(t, err, "route.add: 10.0.0.0/8: network is unreachable")
+  err = t:raises(link.del, "ghost", {ns = a})
+  t:expect(err, "link.del: ghost: no such device")
+  err = t:raises(route.add, {ns = a, dst = "10.0.0.0/8", via = "10.9.9.9"})
+  t:expect(err, "route.add: 10.0.0.0/8: network is unreachable")
   assert(names(a) == "lo veth0", names(a))
 end
 
@@ -72,8 +60,8 @@ function test_link_types_by_probe(t)
       assert(r.code == 0 and r.stdout:find(" " .. spec.type .. " ", 1, true), tostring(r.stdout) .. tostring(r.stderr))
       link.del(spec.name, {ns = a})
     else
-      local err = raises(t, link.add, spec)
-      expect(t, err, "link.add: " .. spec.name .. ": not supported by this kernel: " .. spec.type .. " (" .. configs[spec.type] .. ")")
+      local err = t:raises(link.add, spec)
+      t:expect(err, "link.add: " .. spec.name .. ": not supported by this kernel: " .. spec.type .. " (" .. configs[spec.type] .. ")")
       assert(err.errno == "EOPNOTSUPP" or err.errno == "ENOTSUP", err.errno)
     end
   end
@@ -83,11 +71,11 @@ end
 function test_failed_veth_leaves_no_lone_end(t)
   local a, b = lab(t), lab(t)
   link.add{ns = b, name = "taken", type = "bridge"}
-  local err = raises(t, link.add, {ns = a, name = "e0", type = "veth", peer = "taken", peer_ns = b})
-  expect(t, err, "link.add: e0: file exists")
+  local err = t:raises(link.add, {ns = a, name = "e0", type = "veth", peer = "taken", peer_ns = b})
+  t:expect(err, "link.add: e0: file exists")
   -- a master that cannot take the link: created, then removed again
   link.add{ns = a, name = "m0", type = "veth", peer = "m1"}
-  raises(t, link.add, {ns = a, name = "s0", type = "veth", peer = "s1", master = "m0"})
+  t:raises(link.add, {ns = a, name = "s0", type = "veth", peer = "s1", master = "m0"})
   assert(names(a) == "lo m0 m1", names(a))
   assert(names(b) == "lo taken", names(b))
 end
@@ -118,14 +106,14 @@ function test_bad_input_is_refused_before_the_kernel(t)
     {link.add, {{ns = a, name = "x0", type = "bridge", address = "01:00:5e:00:00:01"}}, "bad argument #1", "is a multicast address"},
   }
   for i, c in ipairs(cases) do
-    local err = raises(t, c[1], unpack(c[2]))
-    expect(t, err, c[3]); expect(t, err, c[4])
+    local err = t:raises(c[1], unpack(c[2]))
+    t:expect(err, c[3]); t:expect(err, c[4])
   end
-  local err = raises(t, link.add, {ns = a .. "-missing", name = "x0", type = "bridge"})
-  expect(t, err, "link.add: netns " .. a .. "-missing: no such network namespace")
+  local err = t:raises(link.add, {ns = a .. "-missing", name = "x0", type = "bridge"})
+  t:expect(err, "link.add: netns " .. a .. "-missing: no such network namespace")
   assert(err.errno == "ENOENT")
-  err = raises(t, link.list, {ns = 2147483000})
-  expect(t, err, "no such process")
+  err = t:raises(link.list, {ns = 2147483000})
+  t:expect(err, "no such process")
   assert(names(a) == "lo", names(a))
   local lo = link.get("lo", {ns = a})
   assert(lo.mtu == 65536, "a refused mtu changed lo: " .. lo.mtu)

@@ -9,18 +9,6 @@ local function lab(t)
   return name
 end
 
-local function raises(t, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then t:fatal("expected an error") end
-  return err
-end
-
-local function expect(t, err, text)
-  if not tostring(err):find(text, 1, true) then
-    t:fatal("error " .. tostring(err) .. "\nwanted it to contain: " .. text)
-  end
-end
-
 -- tc runs tc -j qdisc show dev DEV in netns name and returns its output.
 local function tc(name, dev)
   local r = ns.run{"ip", "netns", "exec", name, "tc", "-j", "qdisc", "show", "dev", dev, stdout = "capture", stderr = "capture"}
@@ -67,11 +55,11 @@ function test_malformed_fields_are_refused_naming_them(t)
     {{rate = "1mbit", burst = 100}, "less than one full-size frame"},
   }) do
     c[1].ns = name
-    local err = raises(t, link.shape, "v0", c[1])
-    expect(t, err, c[2])
+    local err = t:raises(link.shape, "v0", c[1])
+    t:expect(err, c[2])
     assert(err.op == "link.shape" and err.arg == 2, tostring(err))
   end
-  expect(t, raises(t, link.shape, "ghost0", {ns = name, rate = "1mbit"}), "link.shape: ghost0: no such device")
+  t:expect(t:raises(link.shape, "ghost0", {ns = name, rate = "1mbit"}), "link.shape: ghost0: no such device")
   assert(next(link.shape("v0", {ns = name})) == nil, "nothing was set")
 end
 
@@ -95,8 +83,8 @@ function test_netem_fields_or_the_clear_unsupported_error(t)
     assert(j:find('"kind":"netem"', 1, true), j)
   else
     t:log("this kernel lacks netem")
-    local err = raises(t, link.shape, "v0", spec)
-    expect(t, err, "link.shape: v0: not supported by this kernel: netem (CONFIG_NET_SCH_NETEM)")
+    local err = t:raises(link.shape, "v0", spec)
+    t:expect(err, "link.shape: v0: not supported by this kernel: netem (CONFIG_NET_SCH_NETEM)")
     assert(err.errno == "EOPNOTSUPP" or err.errno == "ENOTSUP", err.errno)
     assert(next(link.shape("v0", {ns = name})) == nil, "nothing half-made")
   end

@@ -1,18 +1,6 @@
 -- Shaped topo links: the fields of link.shape on a link shape both ends,
 -- and a TCP transfer between two lab nodes runs near the rate.
 
-local function raises(t, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then t:fatal("expected an error") end
-  return err
-end
-
-local function expect(t, err, text)
-  if not tostring(err):find(text, 1, true) then
-    t:fatal("error " .. tostring(err) .. "\nwanted it to contain: " .. text)
-  end
-end
-
 function test_rate_shapes_both_ends_and_tcp_runs_near_it(t)
   local prefix = t:name() .. "-"
   local lab = topo.up{prefix = prefix, hosts = {"a", "b"},
@@ -51,9 +39,9 @@ end
 function test_bad_shaping_makes_nothing(t)
   local prefix = t:name() .. "-"
   local function spec(l) return {prefix = prefix, hosts = {"a", "b"}, links = {l}} end
-  expect(t, raises(t, topo.up, spec{"a", "b", rate = "fast"}), "topo.up: links[1]: rate: invalid rate \"fast\"")
-  expect(t, raises(t, topo.up, spec{"a", "b", jitter = "1ms"}), "links[1]: jitter needs a delay")
-  expect(t, raises(t, topo.up, spec{"a", "b", rte = "1mbit"}), "links[1]: unknown field rte")
+  t:expect(t:raises(topo.up, spec{"a", "b", rate = "fast"}), "topo.up: links[1]: rate: invalid rate \"fast\"")
+  t:expect(t:raises(topo.up, spec{"a", "b", jitter = "1ms"}), "links[1]: jitter needs a delay")
+  t:expect(t:raises(topo.up, spec{"a", "b", rte = "1mbit"}), "links[1]: unknown field rte")
   local r = ns.run{"tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms", new = {"net"},
     stdout = "null", stderr = "null"}
   if r.code == 0 then -- this kernel has netem: the spec builds
@@ -61,7 +49,7 @@ function test_bad_shaping_makes_nothing(t)
     assert(link.shape("eth0", {ns = lab.hosts.a.netns}).loss == 1)
     lab:down()
   else
-    expect(t, raises(t, topo.up, spec{"a", "b", rate = "1mbit", loss = 1}),
+    t:expect(t:raises(topo.up, spec{"a", "b", rate = "1mbit", loss = 1}),
       "topo.up: links[1]: not supported by this kernel: netem (CONFIG_NET_SCH_NETEM)")
   end
   for _, n in ipairs(netns.list()) do

@@ -20,12 +20,6 @@ local function assert_gone(t, prefix)
   end
 end
 
-local function expect(t, err, text)
-  if not tostring(err):find(text, 1, true) then
-    t:fatal("error " .. tostring(err) .. "\nwanted it to contain: " .. text)
-  end
-end
-
 local function ping(t, node, addr)
   local r = node:run("ping -c1 -W2 " .. addr, {capture = true})
   if r.code ~= 0 then
@@ -105,7 +99,7 @@ function test_failed_build_leaves_nothing(t)
   local ok, err = pcall(topo.up, {prefix = prefix, hosts = {"a", b = {gw = "10.99.0.1"}},
     switches = {s = {host = true}}, links = {{"a", "s", ip = {"10.4.0.1/24"}}, {"b", "s", ip = {"10.4.0.2/24"}}}})
   assert(not ok and err.errno == "ENETUNREACH", tostring(err))
-  expect(t, err, "route.add: default: network is unreachable (in netns " .. prefix .. "b)")
+  t:expect(err, "route.add: default: network is unreachable (in netns " .. prefix .. "b)")
   assert_gone(t, prefix)
 end
 
@@ -144,7 +138,7 @@ function test_bad_specs_make_nothing(t)
   for i, c in ipairs(cases) do
     local ok, err = pcall(topo.up, c[1])
     if ok then err:down(); t:fatal("case " .. i .. " built a lab") end
-    expect(t, err, "topo.up: " .. c[2])
+    t:expect(err, "topo.up: " .. c[2])
   end
   assert_gone(t, p)
 end
@@ -164,7 +158,7 @@ function test_down_lab(t)
   }) do
     local ok, err = pcall(f)
     assert(not ok, "a method of a torn-down lab ran")
-    expect(t, err, p .. ": the lab is torn down")
+    t:expect(err, p .. ": the lab is torn down")
   end
   local theirs = netns.add(p .. "a")
   t:cleanup(function() theirs:close(); pcall(netns.del, p .. "a") end)
