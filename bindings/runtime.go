@@ -69,7 +69,7 @@ func New(opts Options) (*Runtime, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = os.Stderr
 	}
-	opts.Stdout, opts.Stderr = serialized(opts.Stdout), serialized(opts.Stderr)
+	opts.Stdout, opts.Stderr = compat.Serialized(opts.Stdout), compat.Serialized(opts.Stderr)
 	r := &Runtime{
 		opts:    opts,
 		jobs:    make(chan job),
@@ -250,27 +250,4 @@ func (r *Runtime) Compile(src, name string) (*lua.LFunction, error) {
 func RuntimeOf(L *lua.LState) *Runtime {
 	r, _ := vocab.HostOf(L).(*Runtime)
 	return r
-}
-
-// serialized makes a writer safe for the VM's print and a child's output
-// copied by os/exec at once. Files are left as they are: writes to them are
-// atomic enough, and os/exec hands a file to the child directly.
-func serialized(w io.Writer) io.Writer {
-	if _, ok := w.(*os.File); ok {
-		return w
-	}
-	return &lockedWriter{w: w}
-}
-
-// lockedWriter serializes writes; it has no ReadFrom, so io.Copy into it
-// goes through Write.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

@@ -41,6 +41,15 @@ func TestDocumentedDifferences(t *testing.T) {
 			`print(package.loadlib("./x.so", "luaopen_x"))`,
 			"nil\tdynamic libraries not enabled; check your Lua installation\tabsent\n",
 			"nil\t./x.so: cannot open shared object file: No such file or directory\topen\n"},
+		{"a 0 only in a folded 1/0 or 0/0 is no constant for -0 to share",
+			`local a = 0/0 print(-0)`,
+			"-0\n", "0\n"},
+		{"an error from a library function pcall calls directly has the caller's position",
+			`local f = io.tmpfile() f:close() print(pcall(f.read, f))`,
+			"false\tt:1: attempt to use a closed file\n", "false\tattempt to use a closed file\n"},
+		{"an io method's bad argument is numbered as in a method call",
+			`local f = io.tmpfile() print(pcall(f.read, f, "*x"))`,
+			"false\tt:1: bad argument #1 to '?' (invalid format)\n", "false\tbad argument #2 to '?' (invalid format)\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out, err := runChunk(t, c.src, "=t")

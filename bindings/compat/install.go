@@ -34,7 +34,7 @@ type Hooks struct {
 func Install(L *lua.LState, h Hooks) {
 	s := &stdlib{h: h, stdout: os.Stdout}
 	if h.Stdout != nil {
-		s.stdout = &lockedWriter{w: h.Stdout} // io.popen children write too
+		s.stdout = Serialized(h.Stdout) // io.popen children write too
 	}
 	p := &protector{}
 	s.tostring = L.NewFunction(baseToString)

@@ -56,10 +56,19 @@ func (st *ioState) spawn(prog string, reading bool) (*luaFile, error) {
 	return lf, nil
 }
 
-// lockedWriter serializes writes to the host's writer: the copier of an
-// io.popen(cmd, "w") child's output writes while the script prints. It
-// hides the writer's ReadFrom, which would hold a bytes.Buffer's tail
-// while blocked in a read.
+// Serialized makes w safe for print and an io.popen or ns.spawn child's
+// output copied into it at once. Files are left as they are: writes to
+// them are atomic enough, and os/exec hands a file to the child directly.
+// Other writers get a lock, which also hides their ReadFrom (a
+// bytes.Buffer's would hold its tail while blocked in a read).
+func Serialized(w io.Writer) io.Writer {
+	switch w.(type) {
+	case *os.File, *lockedWriter:
+		return w
+	}
+	return &lockedWriter{w: w}
+}
+
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer
